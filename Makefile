@@ -1,0 +1,50 @@
+# The two commands of the README: `make run` and `make test`. Others are helpers.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format check-translations messages compilemessages clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## make run: install, migrate, compile translations, load the demo data and serve on 127.0.0.1:8000.
+run: export DEBUG ?= 1
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	  else echo "gettext is not installed: using the committed translations (.mo)."; fi
+	$(PY) manage.py load_demo
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the linters, the project guards and the whole test suite (pytest).
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## make messages: extract the translatable strings into locale/*/LC_MESSAGES/django.po.
+messages: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py makemessages -l fr -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=tests
+
+## make compilemessages: compile the .po files into the committed .mo files.
+compilemessages: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

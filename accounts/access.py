@@ -1,0 +1,79 @@
+"""Who may open which view: every view declares an access rule, and one middleware enforces it.
+
+Rules:
+
+* ``PUBLIC``: anyone, logged in or not (Connexion, the language switch, help pages).
+* ``FAMILY``: a logged-in family account; anonymous visitors go to Connexion and come back
+  afterwards; staff and superusers get a 403 page that points them to the administration.
+* ``AUTHENTICATED``: any logged-in user (Déconnexion).
+* ``STAFF``: the Django admin, which checks staff status itself; declared for the whole
+  ``admin`` namespace.
+
+A view without a rule is treated as ``FAMILY`` (deny by default), and the URL guard test
+fails on it, so that no page is ever published without a decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+PUBLIC = "public"
+FAMILY = "family"
+AUTHENTICATED = "authenticated"
+STAFF = "staff"
+RULES = (PUBLIC, FAMILY, AUTHENTICATED, STAFF)
+
+# Namespaces whose views enforce their own rule (the admin site redirects to its own login).
+NAMESPACE_RULES = {"admin": STAFF}
+
+
+def access(rule: str) -> Callable:
+    """Declare who may open a view: ``@access(PUBLIC)``, or ``access(FAMILY)(view)``."""
+    if rule not in RULES:
+        raise ValueError(f"Unknown access rule {rule!r}.")
+
+    def decorate(view):
+        view.access_rule = rule
+        return view
+
+    return decorate
+
+
+public = access(PUBLIC)
+family_only = access(FAMILY)
+authenticated = access(AUTHENTICATED)
+
+
+def declared_rule(view_func, namespaces: list[str] | tuple[str, ...] = ()) -> str | None:
+    """The rule a view declares, or the rule of its namespace; None when it declares nothing."""
+    rule = getattr(view_func, "access_rule", None)
+    if rule is not None:
+        return rule
+    for namespace in namespaces:
+        if namespace in NAMESPACE_RULES:
+            return NAMESPACE_RULES[namespace]
+    return None
+
+
+class AccessRuleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        rule = declared_rule(view_func, match.namespaces if match else ()) or FAMILY
+        if rule in (PUBLIC, STAFF):
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if rule == FAMILY and not user.is_family:
+            raise PermissionDenied(_("This page is for families."))
+        return None

@@ -1,0 +1,34 @@
+from django.contrib.auth.backends import ModelBackend
+
+from accounts.models import User
+
+
+def normalise_identifier(identifier: str) -> str:
+    return identifier.strip().lower()
+
+
+class FamilyBackend(ModelBackend):
+    """Logs a family in by establishment, identifier and password (the Connexion page).
+
+    Staff accounts never log in here: they use the admin's own login. An unknown identifier
+    costs one password hash, like a known one, so that response times do not tell them apart.
+    """
+
+    def authenticate(self, request, establishment=None, identifier=None, password=None):
+        if establishment is None or not identifier or password is None:
+            return None
+        try:
+            user = User.objects.select_related("establishment").get(
+                establishment=establishment,
+                identifier=normalise_identifier(identifier),
+                is_staff=False,
+                is_superuser=False,
+            )
+        except User.DoesNotExist:
+            User().set_password(password)
+            return None
+        if not establishment.is_active:
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,139 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import TenantQuerySet
+
+DEFAULT_WELCOME_TEXT = (
+    "Ce portail internet sécurisé est destiné aux usagers du Conservatoire, il vous permet :\n"
+    "- de consulter vos données personnelles enregistrées sur notre logiciel administratif\n"
+    "- de consulter les données pédagogiques des élèves de votre foyer enregistrées sur notre "
+    "logiciel administratif\n"
+    "- de modifier, le cas échéant, vos coordonnées personnelles ou celles des élèves de "
+    "votre foyer"
+)
+
+
+class EstablishmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Establishment(models.Model):
+    """A school or conservatoire: the tenant every other record belongs to ("Site")."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    code = models.SlugField(
+        _("short code"),
+        max_length=20,
+        unique=True,
+        help_text=_("Lower-case letters, digits and hyphens; part of internal login names."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    welcome_text = models.TextField(
+        _("welcome text"),
+        blank=True,
+        default=DEFAULT_WELCOME_TEXT,
+        help_text=_("Shown to families on the home page."),
+    )
+    mail_sender = models.EmailField(
+        _("mail sender"),
+        blank=True,
+        help_text=_("The From address of the e-mails sent to families (for example imuse@…)."),
+    )
+    online_payment = models.BooleanField(_("online payment offered"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = EstablishmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("establishment")
+        verbose_name_plural = _("establishments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserQuerySet(TenantQuerySet):
+    pass
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+identifier_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9._-]*$",
+    _("Use lower-case letters, digits, dots, hyphens and underscores only."),
+)
+
+
+class User(AbstractUser):
+    """A login: a family account of one establishment, a staff member of one, or a superuser.
+
+    Family identifiers are unique per establishment only, so the globally unique ``username``
+    of a family account is ``<establishment code>:<identifier>``; staff keep a plain username
+    (without a colon) and log in through the admin.
+    """
+
+    establishment = models.ForeignKey(
+        Establishment,
+        verbose_name=_("establishment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    identifier = models.CharField(
+        _("identifier"),
+        max_length=100,
+        blank=True,
+        validators=[identifier_validator],
+        help_text=_("The family's login on the portal, unique in its establishment."),
+    )
+    language = models.CharField(
+        _("language"), max_length=5, blank=True, choices=[("fr", "Français"), ("en", "English")]
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "identifier"],
+                condition=~Q(identifier=""),
+                name="user_identifier_unique_per_establishment",
+                violation_error_message=_("This identifier is already used in this establishment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_superuser=True, establishment__isnull=True)
+                | Q(is_superuser=False, establishment__isnull=False),
+                name="user_superuser_xor_establishment",
+                violation_error_message=_(
+                    "A superuser belongs to no establishment; every other account belongs to one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_staff=True) | ~Q(identifier=""),
+                name="user_family_account_has_identifier",
+                violation_error_message=_("A family account needs an identifier."),
+            ),
+        ]
+
+    @staticmethod
+    def family_username(establishment: Establishment, identifier: str) -> str:
+        return f"{establishment.code}:{identifier}"
+
+    @property
+    def is_family(self) -> bool:
+        return self.is_authenticated and not self.is_staff and self.establishment_id is not None

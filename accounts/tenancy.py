@@ -1,0 +1,173 @@
+"""The one place where scoping lives: which rows a family, a staff member or a superuser reaches.
+
+* ``TenantQuerySet``: every tenant model's manager is built from it. ``for_establishment(e)``,
+  ``for_family(f)`` and ``for_user(user)`` are the only filters views and admin use.
+  A model says how it reaches its family with ``tenant_family_path`` (``"family"``,
+  ``"student__family"``, ``"pk"`` for the family itself), or ``TENANT_SHARED`` for
+  establishment-wide records families may read (school years, courses). Without it, families
+  reach none of its rows.
+* ``scoped(request, model)`` and ``get_object_for(request, model, **lookup)``: the access helpers
+  views call; another family's or establishment's object is a 404, never a 403, so that its
+  existence does not leak.
+* ``TenantAdminMixin``: filters admin lists, change views, foreign-key and many-to-many choices,
+  autocomplete answers, list filters and actions by the staff user's establishment.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+TENANT_SHARED = "__shared__"
+
+
+def family_id_for(user) -> int | None:
+    """The family a family login belongs to (through its guardian), cached on the user."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff or user.is_superuser:
+        return None
+    if not hasattr(user, "_tenant_family_id"):
+        try:
+            # "guardian" is the reverse name of family.Guardian.user; accounts does not import it.
+            user._tenant_family_id = user.guardian.family_id
+        except ObjectDoesNotExist:
+            user._tenant_family_id = None
+    return user._tenant_family_id
+
+
+class TenantQuerySet(models.QuerySet):
+    """Row scoping for models that carry an ``establishment`` foreign key."""
+
+    def for_establishment(self, establishment) -> TenantQuerySet:
+        return self.filter(establishment=establishment)
+
+    def for_family(self, family) -> TenantQuerySet:
+        path = getattr(self.model, "tenant_family_path", None)
+        if path is None or path == TENANT_SHARED:
+            raise ImproperlyConfigured(f"{self.model.__name__} is not owned by a family.")
+        family_id = getattr(family, "pk", family)
+        return self.filter(**{path: family_id})
+
+    def for_user(self, user) -> TenantQuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.establishment_id is None:
+            return self.none()
+        in_establishment = self.for_establishment(user.establishment_id)
+        if user.is_staff:
+            return in_establishment
+        path = getattr(self.model, "tenant_family_path", None)
+        if path is None:
+            return self.none()
+        if path == TENANT_SHARED:
+            return in_establishment
+        family_id = family_id_for(user)
+        if family_id is None:
+            return self.none()
+        return in_establishment.filter(**{path: family_id})
+
+
+def _queryset(model_or_queryset) -> models.QuerySet:
+    if isinstance(model_or_queryset, models.QuerySet):
+        return model_or_queryset
+    return model_or_queryset._default_manager.all()
+
+
+def scoped(request, model_or_queryset) -> models.QuerySet:
+    """The rows of a model (or queryset) the request's user may reach."""
+    queryset = _queryset(model_or_queryset)
+    if not hasattr(queryset, "for_user"):
+        raise ImproperlyConfigured(f"{queryset.model.__name__} has no tenant scoping.")
+    return queryset.for_user(request.user)
+
+
+def get_object_for(request, model_or_queryset, **lookup):
+    """One object the request's user may reach, or 404 (another family's objects included)."""
+    return get_object_or_404(scoped(request, model_or_queryset), **lookup)
+
+
+def staff_scope(queryset: models.QuerySet, user) -> models.QuerySet:
+    """What a staff user manages in the admin: their establishment's rows; all for a superuser."""
+    if user.is_superuser:
+        return queryset
+    if not user.is_staff or user.establishment_id is None:
+        return queryset.none()
+    model = queryset.model
+    if model._meta.label == "accounts.Establishment":
+        return queryset.filter(pk=user.establishment_id)
+    if hasattr(queryset, "for_establishment"):
+        return queryset.for_establishment(user.establishment_id)
+    if model._meta.app_label in {"auth", "contenttypes"}:
+        # Groups, permissions and content types are configuration, shared by design.
+        return queryset
+    raise ImproperlyConfigured(f"{model.__name__} has no establishment scoping.")
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A related-field list filter whose choices stop at the staff user's establishment."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or ()
+        queryset = staff_scope(field.related_model._default_manager.all(), request.user)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+class TenantAdminMixin:
+    """Scopes a ModelAdmin or an inline to the staff user's establishment.
+
+    Lists, change views, deletions and actions go through ``get_queryset``; autocomplete
+    answers use the related admin's ``get_queryset`` too; foreign-key and many-to-many choices
+    go through ``get_field_queryset``; related list filters get ``ScopedRelatedFieldListFilter``.
+    A staff user's ``establishment`` field offers their own establishment only, so that a forged
+    value is refused by the form.
+    """
+
+    def get_queryset(self, request):
+        return staff_scope(super().get_queryset(request), request.user)
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(db).all()
+            limit = db_field.get_limit_choices_to()
+            if limit:
+                queryset = queryset.complex_filter(limit)
+        return staff_scope(queryset, request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if (
+            formfield is not None
+            and db_field.name == "establishment"
+            and not request.user.is_superuser
+        ):
+            formfield.empty_label = None
+            formfield.initial = request.user.establishment_id
+        return formfield
+
+    def get_list_filter(self, request):
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and "__" not in entry:
+                field = self.model._meta.get_field(entry)
+                if field.is_relation:
+                    if entry == "establishment" and not request.user.is_superuser:
+                        continue
+                    entry = (entry, ScopedRelatedFieldListFilter)
+            filters.append(entry)
+        return filters
+
+
+def check_same_establishment(obj, *related) -> None:
+    """Model validation: a record and the records it points to share one establishment."""
+    for other in related:
+        if other and obj.establishment_id and other.establishment_id != obj.establishment_id:
+            raise ValidationError(
+                _("%(record)s belongs to another establishment.") % {"record": other}
+            )

@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.urls import reverse
+
+from conftest import client_for
+from tests.html import page
+
+
+def test_logout_asks_for_confirmation_then_ends_the_session(world):
+    client = client_for(world.family_a.user)
+    confirmation = client.get(reverse("accounts:logout"))
+    assert confirmation.status_code == 200
+    assert "Voulez-vous vous déconnecter du portail ?" in page(confirmation).text
+    assert "_auth_user_id" in client.session
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
+    assert "Vous êtes déconnecté." in page(client.get(response["Location"])).text
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_anonymous_logout_goes_to_login(db):
+    response = client_for(None).get(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_french_by_default_whatever_the_browser_says(world):
+    response = client_for(None).get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-GB,en")
+    assert page(response).lang == "fr"
+    assert "Se connecter" in page(response).text
+    assert response["Content-Language"] == "fr"
+
+
+def test_language_switch_changes_the_page_and_is_remembered(world):
+    client = client_for(world.family_a.user)
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "en", "next": reverse("home")}
+    )
+    assert response["Location"] == reverse("home")
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    home = page(client.get(reverse("home")))
+    assert home.lang == "en"
+    assert "Hello Mr ABARRE Jérémie" in home.text
+    assert "Conservatoire 1: Home" in home.text
+    world.family_a.user.refresh_from_db()
+    assert world.family_a.user.language == "en"
+
+
+def test_language_switch_from_the_login_page_works_anonymously(world):
+    client = client_for(None)
+    client.post(reverse("accounts:set_language"), {"language": "en", "next": "/connexion/"})
+    assert "Identifier" in page(client.get("/connexion/")).text
+
+
+def test_language_switch_ignores_unknown_languages_and_foreign_next(world):
+    client = client_for(None)
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "xx", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("home")
+    assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
+
+
+def test_language_switch_refuses_get(world):
+    assert client_for(None).get(reverse("accounts:set_language")).status_code == 405

@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import AUTHENTICATED, FAMILY, PUBLIC, access
+from accounts.forms import LoginForm
+from accounts.models import Establishment
+
+SITE_COOKIE = "imuse_site"
+SITE_COOKIE_AGE = 60 * 60 * 24 * 365
+
+
+def safe_next(request, candidate: str | None, fallback: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def remembered_site(request):
+    code = request.COOKIES.get(SITE_COOKIE, "")
+    if code:
+        site = Establishment.objects.active().filter(code=code).first()
+        if site is not None:
+            return site
+    sites = list(Establishment.objects.active()[:2])
+    return sites[0] if len(sites) == 1 else None
+
+
+@access(PUBLIC)
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    """Connexion: site, identifier and password of a family account."""
+    next_url = safe_next(
+        request, request.POST.get("next") or request.GET.get("next"), reverse("home")
+    )
+    if request.user.is_authenticated and request.user.is_family:
+        return HttpResponseRedirect(next_url)
+    if request.method == "POST":
+        form = LoginForm(request, data=request.POST)
+        if form.is_valid():
+            user = form.user
+            auth_login(request, user)
+            response = HttpResponseRedirect(next_url)
+            response.set_cookie(
+                SITE_COOKIE,
+                user.establishment.code,
+                max_age=SITE_COOKIE_AGE,
+                samesite="Lax",
+                httponly=True,
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+            if user.language and user.language != request.COOKIES.get(
+                settings.LANGUAGE_COOKIE_NAME
+            ):
+                set_language_cookie(response, user.language)
+            return response
+    else:
+        site = remembered_site(request)
+        form = LoginForm(request, initial={"establishment": site.pk if site else None})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "page_title": gettext_lazy("Log in")},
+    )
+
+
+@access(AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def logout_view(request):
+    """Déconnexion: a confirmation page (GET), then the logout itself (POST)."""
+    if request.method == "POST":
+        auth_logout(request)
+        messages.success(request, _("You are logged out."))
+        return redirect(settings.LOGIN_URL)
+    return render(request, "accounts/logout.html", {"page_title": gettext_lazy("Log out")})
+
+
+def set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+
+
+@access(PUBLIC)
+@require_POST
+def set_language(request):
+    """The language switch of every page: remembered in a cookie and on the account."""
+    next_url = safe_next(request, request.POST.get("next"), reverse("home"))
+    response = HttpResponseRedirect(next_url)
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        set_language_cookie(response, language)
+        user = request.user
+        if user.is_authenticated and user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])
+    return response
+
+
+def upcoming(title, rule: str = FAMILY):
+    """A page announced in the menu whose content comes in a later version of the portal."""
+
+    @access(rule)
+    @require_http_methods(["GET"])
+    def view(request, **kwargs):
+        return render(request, "upcoming.html", {"page_title": title})
+
+    return view

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImusePortalConfig(AppConfig):
+    name = "imuse_portal"
+    verbose_name = "iMuse"

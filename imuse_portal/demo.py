@@ -1,0 +1,252 @@
+"""The demo portal of the user guides (SPEC §10), built idempotently by ``manage.py load_demo``.
+
+Records are found by natural keys (establishment code, login, names) and updated in place, so a
+second run changes nothing and creates no duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from accounts.models import Establishment, User
+from family.models import Civility, Family, Guardian
+from students.models import SchoolYear, Student
+
+DEMO_PASSWORD = "Musique2024"
+STAFF_GROUP = "Secrétariat"
+STAFF_APPS = ("family", "students", "billing", "reenrolment", "accessibility")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    where: str
+    establishment: str
+    login: str
+    who: str
+
+
+def _establishment(code: str, **fields) -> Establishment:
+    establishment, _created = Establishment.objects.update_or_create(code=code, defaults=fields)
+    return establishment
+
+
+def _current_year(establishment: Establishment, today: datetime.date) -> SchoolYear:
+    start_year = today.year if today.month >= 8 else today.year - 1
+    label = f"{start_year}/{start_year + 1}"
+    SchoolYear.objects.filter(establishment=establishment, is_current=True).exclude(
+        label=label
+    ).update(is_current=False)
+    year, _created = SchoolYear.objects.update_or_create(
+        establishment=establishment,
+        label=label,
+        defaults={
+            "start_date": datetime.date(start_year, 9, 1),
+            "end_date": datetime.date(start_year + 1, 7, 4),
+            "is_current": True,
+        },
+    )
+    return year
+
+
+def _family_login(establishment: Establishment, identifier: str, email: str) -> User:
+    user, _created = User.objects.update_or_create(
+        username=User.family_username(establishment, identifier),
+        defaults={
+            "establishment": establishment,
+            "identifier": identifier,
+            "email": email,
+            "is_staff": False,
+            "is_superuser": False,
+            "is_active": True,
+        },
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _family(
+    establishment: Establishment,
+    *,
+    identifier: str,
+    civility: str,
+    last_name: str,
+    first_name: str,
+    email: str,
+    address: str,
+    postal_code: str,
+    city: str,
+    students: list[tuple[str, datetime.date]],
+) -> Family:
+    user = _family_login(establishment, identifier, email)
+    family, _created = Family.objects.get_or_create(
+        establishment=establishment, name=last_name.upper(), guardians__user=user
+    )
+    Guardian.objects.update_or_create(
+        user=user,
+        defaults={
+            "establishment": establishment,
+            "family": family,
+            "civility": civility,
+            "last_name": last_name,
+            "first_name": first_name,
+            "email": email,
+            "address": address,
+            "postal_code": postal_code,
+            "city": city,
+        },
+    )
+    for first, birth_date in students:
+        Student.objects.update_or_create(
+            establishment=establishment,
+            family=family,
+            last_name=last_name,
+            first_name=first,
+            defaults={"birth_date": birth_date},
+        )
+    return family
+
+
+def staff_group() -> Group:
+    """The "Secrétariat" group: what an establishment's staff may manage in the admin."""
+    group, _created = Group.objects.get_or_create(name=STAFF_GROUP)
+    permissions = Permission.objects.filter(content_type__app_label__in=STAFF_APPS) | (
+        Permission.objects.filter(
+            content_type__app_label="accounts",
+            codename__in=[
+                "view_establishment",
+                "change_establishment",
+                "view_user",
+                "add_user",
+                "change_user",
+            ],
+        )
+    )
+    group.permissions.set(permissions)
+    return group
+
+
+def _staff(username: str, establishment: Establishment, first_name: str, last_name: str) -> User:
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "establishment": establishment,
+            "identifier": "",
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@example.org",
+            "is_staff": True,
+            "is_superuser": False,
+            "is_active": True,
+        },
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    user.groups.add(staff_group())
+    return user
+
+
+def _superuser(username: str) -> User:
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "establishment": None,
+            "identifier": "",
+            "email": f"{username}@example.org",
+            "is_staff": True,
+            "is_superuser": True,
+            "is_active": True,
+        },
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
+    """Create or refresh the demo portal; return the logins to print."""
+    today = today or datetime.date.today()
+    conservatoire = _establishment(
+        "c1",
+        name="Conservatoire 1",
+        address="1 place du Martroi",
+        postal_code="45000",
+        city="ORLEANS",
+        phone="02 38 00 00 01",
+        email="conservatoire1@example.org",
+        mail_sender="imuse@conservatoire1.example.org",
+        online_payment=True,
+        is_active=True,
+    )
+    saint_jean = _establishment(
+        "saint-jean",
+        name="École de musique de Saint-Jean",
+        address="3 rue des Écoles",
+        postal_code="45140",
+        city="SAINT-JEAN-DE-LA-RUELLE",
+        phone="02 38 00 00 02",
+        email="ecole@saint-jean.example.org",
+        mail_sender="imuse@saint-jean.example.org",
+        welcome_text=(
+            "Bienvenue sur le portail des familles de l'École de musique de Saint-Jean.\n"
+            "Vous y retrouvez vos coordonnées et le suivi de vos enfants."
+        ),
+        online_payment=False,
+        is_active=True,
+    )
+    for establishment in (conservatoire, saint_jean):
+        _current_year(establishment, today)
+
+    _family(
+        conservatoire,
+        identifier="abarre1",
+        civility=Civility.MR,
+        last_name="ABARRE",
+        first_name="Jérémie",
+        email="jeremie.abarre@example.org",
+        address="19 rue de Paris",
+        postal_code="45000",
+        city="ORLEANS",
+        students=[("Irina", datetime.date(1997, 8, 15))],
+    )
+    _family(
+        conservatoire,
+        identifier="bmartin1",
+        civility=Civility.MRS,
+        last_name="MARTIN",
+        first_name="Béatrice",
+        email="beatrice.martin@example.org",
+        address="8 rue Jeanne d'Arc",
+        postal_code="45000",
+        city="ORLEANS",
+        students=[("Lucas", datetime.date(2014, 3, 2))],
+    )
+    _family(
+        saint_jean,
+        identifier="cdurand2",
+        civility=Civility.MR,
+        last_name="DURAND",
+        first_name="Claude",
+        email="claude.durand@example.org",
+        address="12 avenue de la Gare",
+        postal_code="45140",
+        city="SAINT-JEAN-DE-LA-RUELLE",
+        students=[("Chloé", datetime.date(2012, 11, 20))],
+    )
+    _staff("secretariat1", conservatoire, "Sophie", "LEROY")
+    _staff("secretariat2", saint_jean, "Marc", "PETIT")
+    _superuser("admin")
+
+    return [
+        DemoLogin("portal", conservatoire.name, "abarre1", "Monsieur ABARRE Jérémie"),
+        DemoLogin("portal", conservatoire.name, "bmartin1", "Madame MARTIN Béatrice"),
+        DemoLogin("portal", saint_jean.name, "cdurand2", "Monsieur DURAND Claude"),
+        DemoLogin("admin", conservatoire.name, "secretariat1", "secretariat"),
+        DemoLogin("admin", saint_jean.name, "secretariat2", "secretariat"),
+        DemoLogin("admin", "all establishments", "admin", "superuser"),
+    ]

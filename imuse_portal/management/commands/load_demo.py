@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from imuse_portal.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo portal of the user guides (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo data even with DEBUG off (never on a real installation).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like a real installation, where demo accounts with a "
+                "known password must not exist. Use --force only on a test server."
+            )
+        logins = load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write("")
+        self.stdout.write("Families: http://127.0.0.1:8000/  (choose the Site, then log in)")
+        for login in logins:
+            if login.where == "portal":
+                self.stdout.write(f"  {login.establishment:32} {login.login:14} {login.who}")
+        self.stdout.write("Staff: http://127.0.0.1:8000/admin/")
+        for login in logins:
+            if login.where == "admin":
+                self.stdout.write(f"  {login.establishment:32} {login.login:14} {login.who}")
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")

@@ -1,0 +1,113 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+
+from accounts.models import Establishment, User
+from family.models import Family, Guardian
+from students.models import SchoolYear, Student
+from tests.html import page
+
+
+def counts():
+    return [m.objects.count() for m in (Establishment, User, Family, Guardian, Student, SchoolYear)]
+
+
+@pytest.fixture
+def demo(db):
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=io.StringIO())
+
+
+def log_in(site_name, identifier, password="Musique2024"):
+    client = Client()
+    site = Establishment.objects.get(name=site_name)
+    response = client.post(
+        "/connexion/", {"establishment": site.pk, "identifier": identifier, "password": password}
+    )
+    return client, response
+
+
+def test_demo_is_idempotent(demo):
+    before = counts()
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=io.StringIO())
+    assert counts() == before == [2, 6, 3, 3, 3, 2]
+
+
+def test_demo_refuses_to_run_with_debug_off(db):
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo")
+    assert counts() == [0, 0, 0, 0, 0, 0]
+    with override_settings(DEBUG=False):
+        call_command("load_demo", force=True, stdout=io.StringIO())
+    assert counts()[0] == 2
+
+
+def test_demo_prints_the_logins(db, capsys):
+    with override_settings(DEBUG=True):
+        call_command("load_demo")
+    out = capsys.readouterr().out
+    for login in ("abarre1", "bmartin1", "cdurand2", "secretariat1", "secretariat2", "admin"):
+        assert login in out
+    assert "Musique2024" in out
+
+
+def test_abarre1_sees_the_home_page_of_the_guide(demo):
+    client, response = log_in("Conservatoire 1", "abarre1")
+    home = page(client.get(response["Location"]))
+    assert home.h1 == ["Bonjour Monsieur ABARRE Jérémie"]
+    assert "ABARRE Irina" in home.text
+    assert "Ce portail internet sécurisé est destiné aux usagers du Conservatoire" in home.text
+    irina = Student.objects.get(first_name="Irina")
+    assert irina.birth_date.isoformat() == "1997-08-15"
+    guardian = Guardian.objects.get(last_name="ABARRE")
+    assert (guardian.address, guardian.postal_code, guardian.city) == (
+        "19 rue de Paris",
+        "45000",
+        "ORLEANS",
+    )
+
+
+def test_abarre1_cannot_log_into_the_other_establishment(demo):
+    client, response = log_in("École de musique de Saint-Jean", "abarre1")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("site", "identifier", "student"),
+    [
+        ("Conservatoire 1", "bmartin1", "MARTIN Lucas"),
+        ("École de musique de Saint-Jean", "cdurand2", "DURAND Chloé"),
+    ],
+)
+def test_other_demo_families_log_into_theirs(demo, site, identifier, student):
+    client, response = log_in(site, identifier)
+    assert response.status_code == 302
+    assert student in page(client.get(response["Location"])).text
+
+
+@pytest.mark.parametrize(
+    ("username", "visible", "hidden"),
+    [
+        ("secretariat1", "ABARRE", "DURAND"),
+        ("secretariat2", "DURAND", "ABARRE"),
+    ],
+)
+def test_demo_staff_log_into_the_admin_of_their_establishment(demo, username, visible, hidden):
+    client = Client()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": "Musique2024"}
+    )
+    assert response.status_code == 302
+    html = client.get("/admin/family/family/").content.decode()
+    assert visible in html and hidden not in html
+
+
+def test_demo_superuser_sees_everything(demo):
+    client = Client()
+    client.post("/admin/login/", {"username": "admin", "password": "Musique2024"})
+    html = client.get("/admin/family/family/").content.decode()
+    assert "ABARRE" in html and "DURAND" in html

@@ -1,0 +1,39 @@
+"""Pages that compose several apps: Accueil and the error pages."""
+
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import family_only
+from family.selectors import guardian_for_user
+from students.selectors import students_for
+
+
+@family_only
+@require_http_methods(["GET"])
+def home(request):
+    """Accueil: the greeting, the family's students, the open re-enrolments, the welcome text."""
+    return render(
+        request,
+        "home.html",
+        {
+            "guardian": guardian_for_user(request.user),
+            "students": students_for(request),
+            "page_title": _("Home"),
+        },
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"page_title": _("Access refused")}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {"page_title": _("Page not found")}, status=404)
+
+
+def server_error(request):
+    # No request context: the failure may come from the database the context processors use.
+    return HttpResponseServerError(render_to_string("500.html"))

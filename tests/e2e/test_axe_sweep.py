@@ -1,0 +1,44 @@
+"""axe-core (WCAG 2.0/2.1/2.2 A and AA) on every page a family or an anonymous user can reach,
+in French and in English, including the states with errors."""
+
+import pytest
+
+from tests.e2e.axe import axe_violations, describe
+from tests.e2e.conftest import log_in_as, set_language
+from tests.urlwalk import readable_pages
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_portal_page_passes_axe(world, context, live_server, page, language):
+    set_language(context, live_server, language)
+    anonymous = context.browser.new_context(
+        base_url=live_server.url, bypass_csp=True, locale="fr-FR"
+    )
+    set_language(anonymous, live_server, language)
+    log_in_as(context, live_server, world.family_a.user)
+    anonymous_page = anonymous.new_page()
+    failures = []
+    visited = 0
+    try:
+        for url, user in readable_pages(world):
+            tab = page if user is not None else anonymous_page
+            assert tab.goto(url).status == 200, url
+            visited += 1
+            violations = axe_violations(tab)
+            if violations:
+                failures.append(f"{url} ({language}):\n{describe(violations)}")
+        # States a family also meets: the login form with errors, a missing page.
+        anonymous_page.goto("/connexion/")
+        anonymous_page.get_by_role(
+            "button", name="Se connecter" if language == "fr" else "Log in"
+        ).click()
+        anonymous_page.wait_for_selector("#error-summary")
+        if violations := axe_violations(anonymous_page):
+            failures.append(f"login with errors ({language}):\n{describe(violations)}")
+        page.goto("/nulle-part/")
+        if violations := axe_violations(page):
+            failures.append(f"404 ({language}):\n{describe(violations)}")
+    finally:
+        anonymous.close()
+    assert visited >= 8
+    assert failures == [], "\n\n".join(failures)

@@ -1,0 +1,119 @@
+"""Cheap guards of the project: migrations, translations, deployment checks, the CI database."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.utils import get_random_secret_key
+from django.db import connection
+
+from conftest import CI, require
+
+ROOT = Path(settings.BASE_DIR)
+LOCALES = ("fr", "en")
+
+
+def clean_env(**variables: str) -> dict[str, str]:
+    """A process environment with none of the test settings' variables, plus ``variables``."""
+    keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    return {**keep, "DJANGO_SETTINGS_MODULE": "imuse_portal.settings", **variables}
+
+
+def test_models_and_migrations_agree(db):
+    try:
+        call_command("makemigrations", check=True, dry_run=True, verbosity=0)
+    except SystemExit as exit_:
+        pytest.fail(f"model changes without a migration (makemigrations exited {exit_.code})")
+
+
+def catalog(language: str) -> polib.POFile:
+    return polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+
+
+def entries(po) -> dict[tuple[str | None, str], str]:
+    return {(entry.msgctxt, entry.msgid): entry.msgstr for entry in po if not entry.obsolete}
+
+
+def test_french_translation_is_complete():
+    po = catalog("fr")
+    missing = [e.msgid for e in po if not e.obsolete and (not e.msgstr or "fuzzy" in e.flags)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("language", LOCALES)
+def test_committed_mo_files_match_the_po_files(language):
+    mo = polib.mofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.mo"))
+    compiled = {key: value for key, value in entries(mo).items() if key[1]}
+    expected = {key: value for key, value in entries(catalog(language)).items() if value}
+    assert compiled == expected, "run `make compilemessages` and commit the .mo files"
+
+
+def test_catalogs_hold_every_string_of_the_code(tmp_path):
+    """makemessages on a copy of the sources finds no string the committed catalogs lack."""
+    require(shutil.which("xgettext") is not None, "gettext (xgettext) is not installed")
+    copy = tmp_path / "src"
+    ignore = shutil.ignore_patterns(
+        ".venv", ".git", "staticfiles", "media", "*.sqlite3*", "node_modules"
+    )
+    shutil.copytree(ROOT, copy, ignore=ignore)
+    env = clean_env(DEBUG="1")
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "fr",
+            "--no-location",
+            "--ignore=tests",
+            "--ignore=staticfiles",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    fresh = polib.pofile(str(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    new = sorted(set(entries(fresh)) - set(entries(catalog("fr"))))
+    assert new == [], "run `make messages`, translate, then `make compilemessages`"
+
+
+def test_deployment_check_is_clean_with_production_settings(tmp_path):
+    env = clean_env(
+        DEBUG="0",
+        SECRET_KEY=get_random_secret_key() + get_random_secret_key(),
+        ALLOWED_HOSTS="portail.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        EMAIL_HOST="smtp.example.org",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_settings_refuse_to_start_without_secret_key_in_production(tmp_path):
+    env = clean_env(DEBUG="0", SECRET_KEY="")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_ci_runs_on_postgresql(db):
+    """CI exports DATABASE_URL to a real PostgreSQL: locking tests must not run on SQLite there."""
+    if not CI:
+        pytest.skip("outside CI the embedded SQLite database is allowed")
+    assert connection.vendor == "postgresql"

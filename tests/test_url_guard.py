@@ -1,0 +1,141 @@
+"""The URL guard: every URL declares who may open it, and each rule holds for every persona.
+
+Object URLs are filled with family A's objects (and establishment 1's in the admin), so that the
+other personas' requests are attempts on objects that are not theirs.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import override_settings
+from django.urls import reverse
+
+from accounts.access import AUTHENTICATED, FAMILY, PUBLIC, STAFF
+from accounts.tenancy import staff_scope
+from conftest import client_for
+from tests.urlwalk import portal_samples, portal_url, routes, undeclared
+
+FAMILIES = ("family_a", "family_b", "family_c")
+STAFF_PERSONAS = ("staff_1", "staff_2", "superuser")
+
+
+def test_every_url_declares_an_access_rule():
+    assert undeclared() == []
+
+
+@override_settings(ROOT_URLCONF="tests.urls_with_undeclared_view")
+def test_guard_reports_a_url_without_access_rule():
+    problems = undeclared("tests.urls_with_undeclared_view")
+    assert problems == ["undeclared/ (undeclared): no access rule declared"]
+
+
+@override_settings(ROOT_URLCONF="tests.urls_with_undeclared_view")
+def test_undeclared_view_is_refused_to_anonymous_and_staff(world):
+    """Deny by default: a view that forgot its rule is a family page, never a public one."""
+    response = client_for(None).get("/undeclared/")
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == reverse("accounts:login")
+    assert client_for(world.staff_1).get("/undeclared/").status_code == 403
+    assert client_for(world.family_a.user).get("/undeclared/").status_code == 200
+
+
+def portal_routes():
+    return [route for route in routes() if not route.in_admin]
+
+
+def expected_portal_statuses(rule: str, persona: str, owns_objects: bool) -> set[int]:
+    """What each persona must get from a portal URL whose objects belong to family A."""
+    if rule == PUBLIC:
+        return {200, 302, 405}
+    if persona == "anonymous":
+        return {302}
+    if rule == AUTHENTICATED:
+        return {200, 302, 405}
+    assert rule == FAMILY
+    if persona in STAFF_PERSONAS:
+        return {403}
+    if not owns_objects and persona != "family_a":
+        return {404}
+    return {200, 302, 405}
+
+
+def test_portal_rules_hold_for_every_persona(world):
+    failures = []
+    samples = portal_samples(world)
+    for persona, user in world.users().items():
+        client = client_for(user)
+        for route in portal_routes():
+            url = portal_url(route, samples)
+            response = client.get(url)
+            expected = expected_portal_statuses(route.rule, persona, owns_objects=not route.kwargs)
+            if response.status_code not in expected:
+                failures.append(
+                    f"{persona} GET {url} [{route.rule}]: {response.status_code}, "
+                    f"expected {sorted(expected)}"
+                )
+            elif persona == "anonymous" and route.rule != PUBLIC:
+                location = response["Location"]
+                if not location.startswith(f"{reverse('accounts:login')}?next="):
+                    failures.append(f"anonymous GET {url}: redirected to {location}")
+    assert failures == []
+
+
+def admin_samples(world):
+    """For each model of the admin: its changelist, its add page and one row of establishment 1."""
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        row = staff_scope(model._default_manager.order_by("pk"), world.staff_1).first()
+        if model is Group:
+            row = Group.objects.order_by("pk").first()
+        assert row is not None, f"the personas hold no {model.__name__}: add one to the world"
+        yield model, model_admin, reverse(f"{prefix}_changelist"), "changelist"
+        yield model, model_admin, reverse(f"{prefix}_add"), "add"
+        yield model, model_admin, reverse(f"{prefix}_change", args=[row.pk]), "change"
+
+
+def test_admin_is_closed_to_anonymous_and_families(world):
+    urls = [reverse("admin:index"), reverse("admin:password_change"), "/admin/nowhere/"]
+    urls += [url for _model, _admin, url, _kind in admin_samples(world)]
+    for persona in ("anonymous", *FAMILIES):
+        client = client_for(world.users()[persona])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 302, (persona, url, response.status_code)
+            assert response["Location"].startswith(reverse("admin:login")), (persona, url)
+
+
+def test_admin_rows_stay_in_their_establishment(world, rf):
+    """Staff of establishment 1 open its rows; staff of establishment 2 are sent away."""
+    assert client_for(world.staff_1).get(reverse("admin:index")).status_code == 200
+    for _model, model_admin, url, kind in admin_samples(world):
+        for persona in STAFF_PERSONAS:
+            user = world.users()[persona]
+            request = rf.get(url)
+            request.user = user
+            can_view = model_admin.has_view_permission(request)
+            response = client_for(user).get(url)
+            if kind == "add":
+                expected = 200 if model_admin.has_add_permission(request) else 403
+                assert response.status_code == expected, (persona, url, response.status_code)
+            elif not can_view:
+                assert response.status_code == 403, (persona, url, response.status_code)
+            elif kind == "change" and persona == "staff_2":
+                # Another establishment's row "does not exist" for them.
+                assert response.status_code == 302, (persona, url, response.status_code)
+                assert response["Location"] == reverse("admin:index")
+            else:
+                assert response.status_code == 200, (persona, url, response.status_code)
+
+
+def test_every_rule_is_checked_by_this_guard():
+    """A new rule must come with its expectations above."""
+    assert {route.rule for route in routes()} <= {PUBLIC, FAMILY, AUTHENTICATED, STAFF}
+
+
+@pytest.mark.parametrize(
+    "path", ["/eleves/999999999999999999999/", "/eleves/?eleve=99999999999999999999"]
+)
+def test_out_of_range_identifiers_are_404(world, path):
+    assert client_for(world.family_a.user).get(path).status_code == 404

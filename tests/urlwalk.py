@@ -1,0 +1,105 @@
+"""Walks every URL pattern of the resolver, for the URL guard and the accessibility sweep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.access import PUBLIC, STAFF, declared_rule
+from conftest import client_for
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str
+    name: str | None
+    namespaces: tuple[str, ...]
+    callback: object
+    kwargs: tuple[str, ...]
+
+    @property
+    def view_name(self) -> str | None:
+        if self.name is None:
+            return None
+        return ":".join((*self.namespaces, self.name))
+
+    @property
+    def rule(self) -> str | None:
+        return declared_rule(self.callback, self.namespaces)
+
+    @property
+    def in_admin(self) -> bool:
+        return "admin" in self.namespaces
+
+
+def _walk(patterns, prefix: str, namespaces: tuple[str, ...], kwargs: tuple[str, ...]):
+    for entry in patterns:
+        own_kwargs = kwargs + tuple(entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            child_namespaces = namespaces + ((entry.namespace,) if entry.namespace else ())
+            yield from _walk(
+                entry.url_patterns, prefix + str(entry.pattern), child_namespaces, own_kwargs
+            )
+        elif isinstance(entry, URLPattern):
+            yield Route(
+                pattern=prefix + str(entry.pattern),
+                name=entry.name,
+                namespaces=namespaces,
+                callback=entry.callback,
+                kwargs=own_kwargs,
+            )
+
+
+def routes(urlconf: str | None = None) -> list[Route]:
+    """Every URL pattern of the URLconf, with the access rule its view declares."""
+    return list(_walk(get_resolver(urlconf).url_patterns, "", (), ()))
+
+
+def undeclared(urlconf: str | None = None) -> list[str]:
+    """Patterns whose view declares no access rule, or which have no name to test them by."""
+    problems = []
+    for route in routes(urlconf):
+        if route.rule is None:
+            problems.append(f"{route.pattern} ({route.view_name}): no access rule declared")
+        elif route.name is None and not route.in_admin:
+            problems.append(f"{route.pattern}: no URL name, the guard cannot reach it")
+    return problems
+
+
+class MissingSample(LookupError):
+    pass
+
+
+def portal_url(route: Route, samples: dict[str, object]) -> str:
+    """The URL of a portal route, its arguments taken from ``samples`` (kwarg name -> value)."""
+    kwargs = {}
+    for kwarg in route.kwargs:
+        if kwarg not in samples:
+            raise MissingSample(
+                f"{route.pattern}: no sample value for <{kwarg}>; add one to the guard's samples"
+            )
+        kwargs[kwarg] = samples[kwarg]
+    return reverse(route.view_name, kwargs=kwargs)
+
+
+def portal_samples(world) -> dict[str, object]:
+    """Arguments for the portal's object URLs: always family A's objects."""
+    return {"student_id": world.family_a.students[0].pk}
+
+
+def portal_pages(world):
+    """(URL, user) of every page a family or an anonymous visitor can open by GET."""
+    samples = portal_samples(world)
+    for route in routes():
+        if route.rule == STAFF:
+            continue
+        user = None if route.rule == PUBLIC else world.family_a.user
+        yield portal_url(route, samples), user
+
+
+def readable_pages(world):
+    """The portal pages that answer a GET with a page (not a redirect nor a 405)."""
+    for url, user in portal_pages(world):
+        if client_for(user).get(url).status_code == 200:
+            yield url, user
