@@ -19,7 +19,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
 	  else echo "gettext is not installed: using the committed translations (.mo)."; fi
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --url http://$(HOST):$(PORT)
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)

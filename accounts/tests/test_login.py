@@ -30,7 +30,7 @@ def test_login_page_has_the_fields_and_links_of_the_guide(world):
     assert "Aide - Accessibilité" in text
     assert "Conservatoire 1" in text and "École de musique de Saint-Jean" in text
     html = response.content.decode()
-    assert 'aria-pressed="false"' in html and 'aria-controls="id_password"' in html
+    assert 'aria-controls="id_password"' in html and "data-password-toggle" in html
     assert 'autocomplete="current-password"' in html
 
 

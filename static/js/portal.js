@@ -6,6 +6,7 @@
     document.querySelectorAll("[data-password-toggle]").forEach(function (button) {
       var input = document.getElementById(button.getAttribute("aria-controls"));
       var status = button.parentElement.querySelector("[data-password-toggle-status]");
+      var label = button.querySelector("[data-password-toggle-label]");
       if (!input) {
         return;
       }
@@ -13,17 +14,19 @@
       button.addEventListener("click", function () {
         var show = input.type === "password";
         input.type = show ? "text" : "password";
-        button.setAttribute("aria-pressed", show ? "true" : "false");
+        label.textContent = show ? button.dataset.hideLabel : button.dataset.showLabel;
         if (status) {
           status.textContent = show
             ? button.dataset.shownMessage
             : button.dataset.hiddenMessage;
         }
       });
-      // A shown password is hidden again before the form is sent (no autofill as plain text).
+      // A shown password is hidden again before the form is sent (browsers then offer to save
+      // it as a password, not as plain text).
       if (input.form) {
         input.form.addEventListener("submit", function () {
           input.type = "password";
+          label.textContent = button.dataset.showLabel;
         });
       }
     });

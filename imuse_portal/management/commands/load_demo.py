@@ -13,8 +13,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Load the demo data even with DEBUG off (never on a real installation).",
         )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="The address the portal is served on, for the printed logins.",
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, url: str = "", **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like a real installation, where demo accounts with a "
@@ -23,11 +28,12 @@ class Command(BaseCommand):
         logins = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("")
-        self.stdout.write("Families: http://127.0.0.1:8000/  (choose the Site, then log in)")
+        url = url.rstrip("/")
+        self.stdout.write(f"Families: {url}/  (choose the Site, then log in)")
         for login in logins:
             if login.where == "portal":
                 self.stdout.write(f"  {login.establishment:32} {login.login:14} {login.who}")
-        self.stdout.write("Staff: http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"Staff: {url}/admin/")
         for login in logins:
             if login.where == "admin":
                 self.stdout.write(f"  {login.establishment:32} {login.login:14} {login.who}")
