@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from accounts.services import staff_group_sync
 from tests.factories import (
     EstablishmentFactory,
     FamilyFactory,
@@ -99,10 +100,8 @@ def make_family(establishment, identifier: str, last_name: str, first_names: lis
 
 
 def make_staff(establishment, username: str):
-    from imuse_portal.demo import staff_group
-
     user = StaffUserFactory(establishment=establishment, username=username)
-    user.groups.add(staff_group())
+    user.groups.add(staff_group_sync())
     return user
 
 

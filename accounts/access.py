@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 PUBLIC = "public"
@@ -64,7 +65,12 @@ class AccessRuleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            # A family's pages must not be kept by the browser or a proxy: after logging out
+            # on a shared computer, Back must not show a child's record.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match

@@ -1,22 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_forms import PortalUserChangeForm, PortalUserCreationForm
 from accounts.models import Establishment, User
-from accounts.tenancy import TenantAdminMixin, staff_scope
+from accounts.tenancy import TenantAdminMixin
 
 
 @admin.register(Establishment)
-class EstablishmentAdmin(admin.ModelAdmin):
+class EstablishmentAdmin(TenantAdminMixin, admin.ModelAdmin):
     """Superusers manage establishments; staff see and edit their own one's details."""
 
     list_display = ["name", "code", "city", "online_payment", "is_active"]
     search_fields = ["name", "code", "city"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def get_queryset(self, request):
-        return staff_scope(super().get_queryset(request), request.user)
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -30,44 +29,54 @@ class EstablishmentAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+PASSWORD_FIELDS = ("usable_password", "password1", "password2")
+
+
 @admin.register(User)
 class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
+    """Family accounts for staff (of their establishment); every account for superusers."""
+
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
     list_display = ["username", "identifier", "establishment", "email", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "establishment"]
     search_fields = ["username", "identifier", "email", "last_name", "first_name"]
-    fieldsets = (
-        (None, {"fields": ("username", "password")}),
-        (_("Portal"), {"fields": ("establishment", "identifier", "language")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (
-            _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
-    )
+    ordering = ["establishment", "identifier", "username"]
 
-    add_fieldsets = (
-        (
-            None,
-            {
-                "classes": ("wide",),
-                "fields": (
-                    "username",
-                    "establishment",
-                    "identifier",
-                    "usable_password",
-                    "password1",
-                    "password2",
-                ),
-            },
-        ),
-    )
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        # Staff manage family accounts, and see their own; never a colleague's.
+        return queryset.filter(Q(is_staff=False) | Q(pk=request.user.pk))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            if request.user.is_superuser:
+                first = ("username", "is_staff", "establishment", "identifier", "email")
+            else:
+                first = ("establishment", "identifier", "email")
+            return ((None, {"classes": ("wide",), "fields": first + PASSWORD_FIELDS}),)
+        login = ("username", "password") if obj.is_staff else ("password",)
+        portal = ("establishment", "identifier", "language")
+        if obj.is_staff:
+            portal = ("establishment", "language")
+        rights = ("is_active",)
+        if request.user.is_superuser:
+            rights += ("is_staff", "is_superuser", "groups", "user_permissions")
+        return (
+            (None, {"fields": login}),
+            (_("Portal"), {"fields": portal}),
+            (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+            (_("Permissions"), {"fields": rights}),
+            (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return []
+            return ()
         readonly = ["last_login", "date_joined"]
-        if not request.user.is_superuser:
-            # Staff cannot raise anyone's rights, their own included.
-            readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        if not request.user.is_superuser and obj.pk == request.user.pk:
+            # Staff cannot change their own establishment nor switch themselves off.
+            readonly += ["establishment", "is_active"]
         return readonly

@@ -32,3 +32,12 @@ class FamilyBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The logged-in user of a session; none once the account or its site is switched off."""
+        user = User._default_manager.select_related("establishment").filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        if user.establishment is not None and not user.establishment.is_active:
+            return None
+        return user

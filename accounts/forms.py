@@ -22,9 +22,9 @@ class LoginForm(forms.Form):
         },
     )
     identifier = forms.CharField(
-        label=_("Identifier"),
+        label=_("Username"),
         max_length=100,
-        error_messages={"required": _("Enter your identifier.")},
+        error_messages={"required": _("Enter your username.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -39,8 +39,8 @@ class LoginForm(forms.Form):
 
     error_messages = {
         "invalid_login": _(
-            "The connection details are incorrect. Check the site, the identifier and the "
-            "password, then try again."
+            "The login details are incorrect. Check the site, the username and the password, "
+            "then try again."
         ),
     }
 

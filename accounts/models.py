@@ -70,6 +70,14 @@ class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
+username_validator = RegexValidator(
+    r"^[\w.@+-]+(:[\w.@+-]+)?$",
+    _(
+        "Use letters, digits and the characters @ . + - _ only; a family login is "
+        "<establishment code>:<identifier>."
+    ),
+)
+
 identifier_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9._-]*$",
     _("Use lower-case letters, digits, dots, hyphens and underscores only."),
@@ -83,6 +91,14 @@ class User(AbstractUser):
     of a family account is ``<establishment code>:<identifier>``; staff keep a plain username
     (without a colon) and log in through the admin.
     """
+
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        validators=[username_validator],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
 
     establishment = models.ForeignKey(
         Establishment,

@@ -16,10 +16,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 TENANT_SHARED = "__shared__"
 
@@ -91,7 +94,13 @@ def get_object_for(request, model_or_queryset, **lookup):
 
 
 def staff_scope(queryset: models.QuerySet, user) -> models.QuerySet:
-    """What a staff user manages in the admin: their establishment's rows; all for a superuser."""
+    """What a staff user manages in the admin: their establishment's rows; all for a superuser.
+
+    Unlike ``for_user`` (the portal's rule, families included), this is the admin's rule: it
+    also scopes the establishments themselves and lets the shared auth configuration through.
+    """
+    if not user.is_active:
+        return queryset.none()
     if user.is_superuser:
         return queryset
     if not user.is_staff or user.establishment_id is None:
@@ -131,6 +140,19 @@ class TenantAdminMixin:
     def get_queryset(self, request):
         return staff_scope(super().get_queryset(request), request.user)
 
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if self.raw_id_fields:
+            errors.append(
+                checks.Error(
+                    "raw_id_fields show the name of any row whose id is typed, across "
+                    "establishments; use autocomplete_fields, which are scoped.",
+                    obj=self.__class__,
+                    id="accounts.E001",
+                )
+            )
+        return errors
+
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
         if queryset is None:
@@ -147,6 +169,7 @@ class TenantAdminMixin:
             and db_field.name == "establishment"
             and not request.user.is_superuser
         ):
+            formfield.required = True
             formfield.empty_label = None
             formfield.initial = request.user.establishment_id
         return formfield
@@ -154,8 +177,8 @@ class TenantAdminMixin:
     def get_list_filter(self, request):
         filters = []
         for entry in super().get_list_filter(request):
-            if isinstance(entry, str) and "__" not in entry:
-                field = self.model._meta.get_field(entry)
+            if isinstance(entry, str):
+                field = get_fields_from_path(self.model, entry)[-1]
                 if field.is_relation:
                     if entry == "establishment" and not request.user.is_superuser:
                         continue
@@ -164,10 +187,40 @@ class TenantAdminMixin:
         return filters
 
 
-def check_same_establishment(obj, *related) -> None:
-    """Model validation: a record and the records it points to share one establishment."""
-    for other in related:
-        if other and obj.establishment_id and other.establishment_id != obj.establishment_id:
+def check_same_establishment(obj, *field_names: str) -> None:
+    """Model validation: a record and the records it points to share one establishment.
+
+    Related records are read even when not saved yet (an admin inline under a new family).
+    """
+    for name in field_names:
+        try:
+            other = getattr(obj, name)
+        except ObjectDoesNotExist:
+            continue
+        if (
+            other is not None
+            and obj.establishment_id
+            and other.establishment_id != obj.establishment_id
+        ):
             raise ValidationError(
-                _("%(record)s belongs to another establishment.") % {"record": other}
+                {
+                    "establishment": _("%(record)s belongs to another establishment.")
+                    % {"record": other}
+                }
             )
+
+
+class TenantModel(models.Model):
+    """Base of every record that belongs to one establishment."""
+
+    establishment = models.ForeignKey(
+        "accounts.Establishment",
+        verbose_name=_lazy("establishment"),
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -11,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import AUTHENTICATED, FAMILY, PUBLIC, access
 from accounts.forms import LoginForm
@@ -19,19 +22,23 @@ from accounts.models import Establishment
 
 SITE_COOKIE = "imuse_site"
 SITE_COOKIE_AGE = 60 * 60 * 24 * 365
+SITE_CODE = re.compile(r"[-a-zA-Z0-9_]{1,20}")
 
 
 def safe_next(request, candidate: str | None, fallback: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
+    """``candidate`` if it is a page of this site worth returning to, else ``fallback``."""
+    if not candidate or not url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return candidate
-    return fallback
+        return fallback
+    if urlsplit(candidate).path == reverse("accounts:logout"):
+        return fallback
+    return candidate
 
 
 def remembered_site(request):
     code = request.COOKIES.get(SITE_COOKIE, "")
-    if code:
+    if SITE_CODE.fullmatch(code):
         site = Establishment.objects.active().filter(code=code).first()
         if site is not None:
             return site
@@ -65,9 +72,13 @@ def login_view(request):
                 httponly=True,
                 secure=settings.SESSION_COOKIE_SECURE,
             )
-            if user.language and user.language != request.COOKIES.get(
-                settings.LANGUAGE_COOKIE_NAME
-            ):
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            if chosen in dict(settings.LANGUAGES):
+                # The language picked on the login page is the latest choice: it is kept.
+                if user.language != chosen:
+                    user.language = chosen
+                    user.save(update_fields=["language"])
+            elif user.language:
                 set_language_cookie(response, user.language)
             return response
     else:
@@ -103,9 +114,12 @@ def set_language_cookie(response, language: str) -> None:
 
 
 @access(PUBLIC)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_language(request):
     """The language switch of every page: remembered in a cookie and on the account."""
+    if request.method != "POST":
+        # A bookmarked or typed address changes nothing.
+        return HttpResponseRedirect(reverse("home"))
     next_url = safe_next(request, request.POST.get("next"), reverse("home"))
     response = HttpResponseRedirect(next_url)
     language = request.POST.get("language", "")
@@ -122,7 +136,7 @@ def upcoming(title, rule: str = FAMILY):
     """A page announced in the menu whose content comes in a later version of the portal."""
 
     @access(rule)
-    @require_http_methods(["GET"])
+    @require_safe
     def view(request, **kwargs):
         return render(request, "upcoming.html", {"page_title": title})
 

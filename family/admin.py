@@ -18,7 +18,7 @@ class GuardianInline(TenantAdminMixin, admin.StackedInline):
         "city",
         "user",
     ]
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Family)

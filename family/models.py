@@ -1,24 +1,19 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.tenancy import TenantQuerySet, check_same_establishment
+from accounts.tenancy import TenantModel, check_same_establishment
 
 
-class Family(models.Model):
+class Family(TenantModel):
     """A household of an establishment: its guardians and its students."""
 
-    establishment = models.ForeignKey(
-        "accounts.Establishment",
-        verbose_name=_("establishment"),
-        on_delete=models.PROTECT,
-        related_name="families",
-    )
     name = models.CharField(_("name"), max_length=150)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = TenantQuerySet.as_manager()
     tenant_family_path = "pk"
 
     class Meta:
@@ -30,6 +25,19 @@ class Family(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        if self.pk is None:
+            return
+        moved = Family.objects.filter(pk=self.pk).exclude(establishment=self.establishment_id)
+        if moved.exists() and (self.guardians.exists() or self.students.exists()):
+            raise ValidationError(
+                {
+                    "establishment": _(
+                        "A family with guardians or students cannot change establishment."
+                    )
+                }
+            )
+
 
 class Civility(models.TextChoices):
     MR = "M", pgettext_lazy("civility", "Mr")
@@ -37,15 +45,9 @@ class Civility(models.TextChoices):
     MISS = "MLLE", pgettext_lazy("civility", "Miss")
 
 
-class Guardian(models.Model):
+class Guardian(TenantModel):
     """A legal guardian ("responsable") of a family; the first one holds the family's login."""
 
-    establishment = models.ForeignKey(
-        "accounts.Establishment",
-        verbose_name=_("establishment"),
-        on_delete=models.PROTECT,
-        related_name="guardians",
-    )
     family = models.ForeignKey(
         Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="guardians"
     )
@@ -58,14 +60,14 @@ class Guardian(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("login"),
+        verbose_name=_("family login"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="guardian",
+        limit_choices_to=Q(is_staff=False, is_superuser=False),
     )
 
-    objects = TenantQuerySet.as_manager()
     tenant_family_path = "family"
 
     class Meta:
@@ -77,7 +79,7 @@ class Guardian(models.Model):
         return self.full_name
 
     def clean(self):
-        check_same_establishment(self, self.family_id and self.family)
+        check_same_establishment(self, "family", "user")
 
     @property
     def full_name(self) -> str:

@@ -9,16 +9,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from accounts.models import Establishment, User
+from accounts.services import staff_group_sync
 from family.models import Civility, Family, Guardian
 from students.models import SchoolYear, Student
 
 DEMO_PASSWORD = "Musique2024"
-STAFF_GROUP = "Secrétariat"
-STAFF_APPS = ("family", "students", "billing", "reenrolment", "accessibility")
 
 
 @dataclass(frozen=True)
@@ -111,25 +109,6 @@ def _family(
     return family
 
 
-def staff_group() -> Group:
-    """The "Secrétariat" group: what an establishment's staff may manage in the admin."""
-    group, _created = Group.objects.get_or_create(name=STAFF_GROUP)
-    permissions = Permission.objects.filter(content_type__app_label__in=STAFF_APPS) | (
-        Permission.objects.filter(
-            content_type__app_label="accounts",
-            codename__in=[
-                "view_establishment",
-                "change_establishment",
-                "view_user",
-                "add_user",
-                "change_user",
-            ],
-        )
-    )
-    group.permissions.set(permissions)
-    return group
-
-
 def _staff(username: str, establishment: Establishment, first_name: str, last_name: str) -> User:
     user, _created = User.objects.update_or_create(
         username=username,
@@ -146,7 +125,7 @@ def _staff(username: str, establishment: Establishment, first_name: str, last_na
     )
     user.set_password(DEMO_PASSWORD)
     user.save(update_fields=["password"])
-    user.groups.add(staff_group())
+    user.groups.add(staff_group_sync())
     return user
 
 

@@ -233,3 +233,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+CSRF_FAILURE_VIEW = "imuse_portal.views.csrf_failure"
+# English dates as day/month/year (British usage), like the French ones.
+FORMAT_MODULE_PATH = ["imuse_portal.formats"]

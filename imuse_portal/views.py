@@ -4,7 +4,7 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 from accounts.access import family_only
 from family.selectors import guardian_for_user
@@ -12,7 +12,7 @@ from students.selectors import students_for
 
 
 @family_only
-@require_http_methods(["GET"])
+@require_safe
 def home(request):
     """Accueil: the greeting, the family's students, the open re-enrolments, the welcome text."""
     return render(
@@ -27,7 +27,15 @@ def home(request):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", {"page_title": _("Access refused")}, status=403)
+    match = getattr(request, "resolver_match", None)
+    in_admin = match is not None and "admin" in match.namespaces
+    context = {"page_title": _("Access refused"), "in_admin": in_admin}
+    return render(request, "403.html", context, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page left open too long, or after logging out in another tab."""
+    return render(request, "403_csrf.html", {"page_title": _("Form expired")}, status=403)
 
 
 def page_not_found(request, exception=None):

@@ -2,24 +2,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import TENANT_SHARED, TenantQuerySet, check_same_establishment
+from accounts.tenancy import TENANT_SHARED, TenantModel, check_same_establishment
 
 
-class SchoolYear(models.Model):
+class SchoolYear(TenantModel):
     """A school year of an establishment ("2026/2027"); one of them is the current one."""
 
-    establishment = models.ForeignKey(
-        "accounts.Establishment",
-        verbose_name=_("establishment"),
-        on_delete=models.PROTECT,
-        related_name="school_years",
-    )
     label = models.CharField(_("label"), max_length=20)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     is_current = models.BooleanField(_("current year"), default=False)
 
-    objects = TenantQuerySet.as_manager()
     tenant_family_path = TENANT_SHARED
 
     class Meta:
@@ -47,15 +40,9 @@ class SchoolYear(models.Model):
         return self.label
 
 
-class Student(models.Model):
+class Student(TenantModel):
     """A pupil of the establishment, member of one family."""
 
-    establishment = models.ForeignKey(
-        "accounts.Establishment",
-        verbose_name=_("establishment"),
-        on_delete=models.PROTECT,
-        related_name="students",
-    )
     family = models.ForeignKey(
         "family.Family",
         verbose_name=_("family"),
@@ -66,7 +53,6 @@ class Student(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
 
-    objects = TenantQuerySet.as_manager()
     tenant_family_path = "family"
 
     class Meta:
@@ -79,7 +65,7 @@ class Student(models.Model):
         return self.full_name
 
     def clean(self):
-        check_same_establishment(self, self.family_id and self.family)
+        check_same_establishment(self, "family")
 
     @property
     def full_name(self) -> str:

@@ -1,8 +1,10 @@
+from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from accounts.access import family_only
 from accounts.tenancy import get_object_for
@@ -15,26 +17,35 @@ def get_student_for(request, student_id) -> Student:
     return get_object_for(request, Student, pk=student_id)
 
 
+def _chosen_id(value: str) -> int | None:
+    """The student number of the picker, or None when it is not one (``²`` included)."""
+    if value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 @family_only
-@require_http_methods(["GET"])
+@require_safe
 def student_list(request):
     """Élèves: the picker; with one chosen (``?eleve=``), goes to that student's file."""
     students = list(students_for(request))
-    chosen = request.GET.get("eleve", "")
-    if chosen.isdigit():
-        student = get_student_for(request, int(chosen))
-        return HttpResponseRedirect(reverse("students:detail", args=[student.pk]))
-    if len(students) == 1 and "eleve" not in request.GET:
+    if "eleve" in request.GET:
+        chosen = _chosen_id(request.GET["eleve"])
+        if chosen is not None:
+            student = get_student_for(request, chosen)
+            return HttpResponseRedirect(reverse("students:detail", args=[student.pk]))
+        messages.error(request, _("Choose a student in the list."))
+    elif len(students) == 1:
         return HttpResponseRedirect(reverse("students:detail", args=[students[0].pk]))
     return render(
         request,
         "students/student_list.html",
-        {"students": students, "page_title": _("Students")},
+        {"students": students, "page_title": gettext_lazy("Students")},
     )
 
 
 @family_only
-@require_http_methods(["GET"])
+@require_safe
 def student_detail(request, student_id: int):
     """A student's file (Identité, read-only until the records come)."""
     student = get_student_for(request, student_id)

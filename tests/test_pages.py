@@ -26,7 +26,7 @@ def test_every_page_has_one_h1_a_unique_title_and_the_layout(world, language):
         assert 'action="/langue/"' in html, url
         if user is not None:
             assert 'aria-label="Menu principal"' in html or 'aria-label="Main menu"' in html
-    assert len(titles) >= 8
+    assert len(titles) == len(list(readable_pages(world)))
 
 
 def test_pages_still_to_come_say_so_instead_of_failing(world):
@@ -46,6 +46,14 @@ def test_staff_on_a_family_page_are_pointed_to_the_admin(world):
     response = client_for(world.staff_1).get(reverse("home"))
     assert response.status_code == 403
     assert "Aller à l'administration" in page(response).text
+
+
+def test_staff_refused_in_the_admin_stay_in_the_admin(world):
+    response = client_for(world.staff_1).get("/admin/auth/group/")
+    assert response.status_code == 403
+    text = page(response).text
+    assert "Retour à l'administration" in text
+    assert "réservée aux familles" not in text
 
 
 def test_unknown_url_gets_the_portal_404_page(world):

@@ -110,3 +110,48 @@ def test_staff_see_only_their_establishment_record(world):
     html = client_for(world.staff_1).get(reverse("admin:accounts_establishment_changelist"))
     assert "Conservatoire 1" in html.content.decode()
     assert "Saint-Jean" not in html.content.decode()
+
+
+def test_changelist_filters_through_relations_offer_only_the_own_establishment(world, rf):
+    from accounts.tenancy import TenantAdminMixin
+
+    class StudentByFamilyAdmin(TenantAdminMixin, admin.ModelAdmin):
+        list_filter = ["family", "family__establishment"]
+
+    request = rf.get("/admin/students/student/")
+    request.user = world.staff_1
+    changelist = StudentByFamilyAdmin(Student, admin.site).get_changelist_instance(request)
+    choices = [[label for _pk, label in spec.lookup_choices] for spec in changelist.filter_specs]
+    # The establishment filter has a single choice left, so the admin does not show it.
+    assert choices == [["ABARRE", "MARTIN"]]
+
+
+def test_raw_id_widgets_are_refused_by_the_system_checks():
+    from accounts.tenancy import TenantAdminMixin
+
+    class RawIdStudentAdmin(TenantAdminMixin, admin.ModelAdmin):
+        raw_id_fields = ["family"]
+
+    errors = RawIdStudentAdmin(Student, admin.site).check()
+    assert [error.id for error in errors] == ["accounts.E001"]
+
+
+def test_a_typed_user_id_never_shows_another_establishments_login(world):
+    response = client_for(world.staff_1).post(
+        reverse("admin:family_family_change", args=[world.family_a.family.pk]),
+        {
+            "establishment": world.establishment_1.pk,
+            "name": "ABARRE",
+            "guardians-TOTAL_FORMS": "1",
+            "guardians-INITIAL_FORMS": "1",
+            "guardians-0-id": world.family_a.guardian.pk,
+            "guardians-0-family": world.family_a.family.pk,
+            "guardians-0-establishment": world.establishment_1.pk,
+            "guardians-0-last_name": "ABARRE",
+            "guardians-0-first_name": "Jérémie",
+            "guardians-0-user": world.family_c.user.pk,
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdurand2" not in html and "Sélectionnez un choix valide" in html

@@ -81,7 +81,7 @@ def test_empty_fields_get_messages_next_to_them_and_a_summary(world, client):
     for field in ("id_establishment", "id_identifier", "id_password"):
         assert f'href="#{field}"' in html  # the summary links to the field
         assert f'id="{field}_error"' in html  # the message sits next to it
-    assert 'role="alert"' in html
+    assert 'id="error-summary"' in html
 
 
 def test_staff_cannot_log_in_as_a_family(world, client):
@@ -137,6 +137,22 @@ def test_the_site_is_remembered_for_the_next_visit(world, client):
     assert f'<option value="{world.establishment_2.pk}" selected>' in html
 
 
+@pytest.mark.parametrize("cookie", ["\x00x", "x" * 300, "c1;drop", "é"])
+def test_odd_site_cookie_is_ignored(world, client, cookie):
+    client.cookies[SITE_COOKIE] = cookie
+    assert client.get(LOGIN).status_code == 200
+
+
+def test_switching_an_establishment_off_ends_its_sessions(world):
+    client = client_for(world.family_c.user)
+    assert client.get(reverse("home")).status_code == 200
+    world.establishment_2.is_active = False
+    world.establishment_2.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
 def test_the_language_stored_on_the_account_applies_after_login(world, client):
     world.family_a.user.language = "en"
     world.family_a.user.save()
@@ -157,4 +173,4 @@ def test_the_language_stored_on_the_account_applies_after_login(world, client):
 def test_odd_input_gets_a_message_never_an_error(world, client, data):
     response = client.post(LOGIN, data)
     assert response.status_code == 200
-    assert 'role="alert"' in response.content.decode()
+    assert 'id="error-summary"' in response.content.decode()

@@ -15,7 +15,7 @@ def test_logout_asks_for_confirmation_then_ends_the_session(world):
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login")
     assert "_auth_user_id" not in client.session
-    assert "Vous êtes déconnecté." in page(client.get(response["Location"])).text
+    assert "Déconnexion effectuée." in page(client.get(response["Location"])).text
     assert client.get(reverse("home")).status_code == 302
 
 
@@ -50,7 +50,7 @@ def test_language_switch_changes_the_page_and_is_remembered(world):
 def test_language_switch_from_the_login_page_works_anonymously(world):
     client = client_for(None)
     client.post(reverse("accounts:set_language"), {"language": "en", "next": "/connexion/"})
-    assert "Identifier" in page(client.get("/connexion/")).text
+    assert "Username" in page(client.get("/connexion/")).text
 
 
 def test_language_switch_ignores_unknown_languages_and_foreign_next(world):
@@ -62,5 +62,57 @@ def test_language_switch_ignores_unknown_languages_and_foreign_next(world):
     assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
 
 
-def test_language_switch_refuses_get(world):
-    assert client_for(None).get(reverse("accounts:set_language")).status_code == 405
+def test_language_switch_by_get_changes_nothing(world):
+    client = client_for(None)
+    response = client.get(reverse("accounts:set_language"), {"language": "en"})
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
+
+
+def test_language_chosen_on_the_login_page_wins_over_the_stored_one(world):
+    world.family_a.user.language = "fr"
+    world.family_a.user.save()
+    client = client_for(None)
+    client.post(reverse("accounts:set_language"), {"language": "en", "next": "/connexion/"})
+    client.post(
+        "/connexion/",
+        {
+            "establishment": world.establishment_1.pk,
+            "identifier": "abarre1",
+            "password": "Musique2024",
+        },
+    )
+    assert page(client.get(reverse("home"))).lang == "en"
+    world.family_a.user.refresh_from_db()
+    assert world.family_a.user.language == "en"
+
+
+def test_logging_in_again_after_logout_does_not_land_on_logout(world):
+    client = client_for(None)
+    response = client.post(
+        "/connexion/?next=/deconnexion/",
+        {
+            "establishment": world.establishment_1.pk,
+            "identifier": "abarre1",
+            "password": "Musique2024",
+            "next": "/deconnexion/",
+        },
+    )
+    assert response["Location"] == reverse("home")
+
+
+def test_family_pages_are_never_cached(world):
+    response = client_for(world.family_a.user).get(reverse("home"))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_an_expired_form_gets_a_portal_page_not_a_raw_error(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/connexion/", {"identifier": "abarre1"})
+    assert response.status_code == 403
+    seen = page(response)
+    assert seen.h1 == ["Formulaire expiré"]
+    assert "Rien n'a été enregistré" in seen.text

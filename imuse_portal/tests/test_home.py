@@ -19,11 +19,34 @@ def test_home_greets_the_guardian_and_lists_the_familys_students(world):
 
 
 def test_home_shows_the_establishments_welcome_text(world):
-    world.establishment_1.welcome_text = "Bienvenue <b>aux familles</b>\ndu conservatoire"
+    world.establishment_1.welcome_text = (
+        "Bienvenue <b>aux familles</b>\ndu conservatoire, il vous permet :\n"
+        "- de consulter\n- de modifier\n\nBonne année musicale."
+    )
     world.establishment_1.save()
     response = client_for(world.family_a.user).get(reverse("home"))
     html = response.content.decode()
-    assert "Bienvenue &lt;b&gt;aux familles&lt;/b&gt;<br>du conservatoire" in html
+    assert (
+        '<div class="portal-welcome" lang="fr">'
+        "<p>Bienvenue &lt;b&gt;aux familles&lt;/b&gt;<br>du conservatoire, il vous permet :</p>"
+        "<ul><li>de consulter</li><li>de modifier</li></ul>"
+        "<p>Bonne année musicale.</p></div>"
+    ) in html
+
+
+def test_greeting_without_civility_has_no_gap(world):
+    world.family_a.guardian.civility = ""
+    world.family_a.guardian.save()
+    home = page(client_for(world.family_a.user).get(reverse("home")))
+    assert home.h1 == ["Bonjour ABARRE Jérémie"]
+
+
+def test_menu_marks_the_current_page_and_section(world):
+    client = client_for(world.family_a.user)
+    assert 'href="/" aria-current="page"' in client.get("/").content.decode()
+    irina = world.family_a.students[0]
+    html = client.get(reverse("students:detail", args=[irina.pk])).content.decode()
+    assert 'href="/eleves/" aria-current="true"' in html
 
 
 def test_home_menu_has_the_entries_of_the_guide(world):

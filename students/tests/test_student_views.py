@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from conftest import client_for
@@ -36,7 +37,7 @@ def test_student_file_in_english_uses_english_dates(world):
     client = client_for(world.family_a.user)
     client.post(reverse("accounts:set_language"), {"language": "en"})
     detail = page(client.get(reverse("students:detail", args=[irina.pk])))
-    assert "Date of birth 05/04/2012" in detail.text
+    assert "Date of birth 04/05/2012" in detail.text
 
 
 def test_another_familys_student_is_not_found(world):
@@ -47,9 +48,16 @@ def test_another_familys_student_is_not_found(world):
         assert client.get(reverse("students:list"), {"eleve": irina.pk}).status_code == 404
 
 
-def test_garbage_choice_shows_the_list(world):
-    response = client_for(world.family_a.user).get(reverse("students:list"), {"eleve": "abc"})
+@pytest.mark.parametrize("value", ["abc", "", "²", "①", "-1", "1.5", "\x00"])
+def test_garbage_choice_shows_the_list_with_a_message(world, value):
+    response = client_for(world.family_a.user).get(reverse("students:list"), {"eleve": value})
     assert response.status_code == 200
+    assert "Choisissez un élève dans la liste." in page(response).text
+
+
+def test_picker_on_the_list_starts_with_no_student_chosen(world):
+    html = client_for(world.family_a.user).get(reverse("students:list")).content.decode()
+    assert '<option value="">Choisissez un élève</option>' in html
 
 
 def test_student_file_query_count_is_flat(world, django_assert_max_num_queries):

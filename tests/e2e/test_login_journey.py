@@ -53,7 +53,7 @@ def test_keyboard_login_with_password_toggle_then_logout(world, page):
     page.get_by_role("link", name="Déconnexion").click()
     page.get_by_role("button", name="Déconnexion").click()
     page.wait_for_url("**/connexion/")
-    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    expect(page.get_by_text("Déconnexion effectuée.")).to_be_visible()
 
 
 def test_wrong_credentials_focus_the_error_summary_and_keep_the_identifier(world, page):

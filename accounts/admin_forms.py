@@ -1,0 +1,87 @@
+"""Forms of the user admin: the rules of the three kinds of account, checked before saving.
+
+A family account (not staff) belongs to an establishment, has an identifier, and its login
+name is derived from both; a staff account belongs to an establishment and has a plain login
+name; a superuser belongs to none. The database constraints are the backstop; these forms turn
+the same rules into messages next to the fields.
+"""
+
+from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+class IdentifierField(forms.CharField):
+    """Identifiers are compared without case and surrounding spaces: stored lower-case."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.strip().lower() if value else value
+
+
+class AccountRulesMixin:
+    def _value(self, name):
+        if name in self.fields:
+            return self.cleaned_data.get(name)
+        return getattr(self.instance, name)
+
+    def clean(self):
+        cleaned = super().clean()
+        is_staff = bool(self._value("is_staff"))
+        is_superuser = bool(self._value("is_superuser"))
+        establishment = (
+            cleaned.get("establishment")
+            if "establishment" in self.fields
+            else (self.instance.establishment if self.instance.establishment_id else None)
+        )
+        if is_superuser:
+            if establishment is not None:
+                self.add_error("establishment", _("A superuser belongs to no establishment."))
+        elif establishment is None and "establishment" not in self.errors:
+            self.add_error("establishment", _("Choose the establishment of this account."))
+        if is_staff:
+            username = self._value("username")
+            if username and ":" in username:
+                self.add_error("username", _("A staff login cannot contain a colon."))
+            elif not username and "username" not in self.errors:
+                self.add_error("username", _("Enter the staff member's login."))
+            return cleaned
+        identifier = self._value("identifier")
+        if not identifier:
+            if "identifier" not in self.errors:
+                self.add_error("identifier", _("A family account needs an identifier."))
+        elif establishment is not None:
+            username = User.family_username(establishment, identifier)
+            taken = User.objects.filter(username=username).exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error(
+                    "identifier", _("This identifier is already used in this establishment.")
+                )
+            else:
+                cleaned["username"] = username
+                self.instance.username = username
+        return cleaned
+
+
+class PortalUserCreationForm(AccountRulesMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username",)
+        field_classes = {"identifier": IdentifierField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "username" in self.fields:
+            self.fields["username"].required = False
+            self.fields["username"].help_text = _(
+                "Staff accounts only: the login of the administration. A family account's "
+                "login is made from the establishment and the identifier."
+            )
+
+
+class PortalUserChangeForm(AccountRulesMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {"identifier": IdentifierField}
