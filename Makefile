@@ -17,12 +17,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
 	  else echo "gettext is not installed: using the committed translations (.mo)."; fi
 	$(PY) manage.py load_demo --url http://$(HOST):$(PORT)
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with the mail worker beside it (Ctrl+C stops both)"
+	@$(PY) manage.py mail_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the linters, the project guards and the whole test suite (pytest).
 test: $(VENV)/.installed

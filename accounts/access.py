@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,9 @@ FAMILY = "family"
 AUTHENTICATED = "authenticated"
 STAFF = "staff"
 RULES = (PUBLIC, FAMILY, AUTHENTICATED, STAFF)
+
+# Views a family may open before replacing a temporary password.
+CHANGE_PASSWORD_FREE = {"accounts:password_change", "accounts:logout", "accounts:set_language"}
 
 # Namespaces whose views enforce their own rule (the admin site redirects to its own login).
 NAMESPACE_RULES = {"admin": STAFF}
@@ -82,4 +86,11 @@ class AccessRuleMiddleware:
             return redirect_to_login(request.get_full_path())
         if rule == FAMILY and not user.is_family:
             raise PermissionDenied(_("This page is for families."))
+        # Logged in with a temporary password: choosing one's own comes first.
+        if (
+            getattr(user, "must_change_password", False)
+            and match is not None
+            and match.view_name not in CHANGE_PASSWORD_FREE
+        ):
+            return redirect("accounts:password_change")
         return None

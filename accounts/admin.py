@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
@@ -80,3 +81,30 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
             # Staff cannot change their own establishment nor switch themselves off.
             readonly += ["establishment", "is_active"]
         return readonly
+
+
+@admin.register(AccessAttempt)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Failed logins and lockouts; deleting a row unlocks. Staff see their establishment's
+    family logins only (internal logins start with the establishment's code)."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    readonly_fields = ["username", "ip_address", "user_agent", "failures_since_start"]
+    fields = readonly_fields
+    actions = ["delete_selected"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser:
+            return queryset
+        if not user.is_staff or user.establishment_id is None:
+            return queryset.none()
+        return queryset.filter(username__startswith=f"{user.establishment.code}:")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import check_password
+from django.utils.timezone import now
 
 from accounts.models import User
 
@@ -27,10 +29,18 @@ class FamilyBackend(ModelBackend):
         except User.DoesNotExist:
             User().set_password(password)
             return None
-        if not establishment.is_active:
+        if not establishment.is_active or not self.user_can_authenticate(user):
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if user.check_password(password):
+            user.used_temporary_password = False
             return user
+        if user.temporary_password and check_password(password, user.temporary_password):
+            if user.temporary_password_expires_at and user.temporary_password_expires_at > now():
+                user.used_temporary_password = True
+                return user
+            if request is not None:
+                # Only someone who knows the mailed password learns that it expired.
+                request.temporary_password_expired = True
         return None
 
     def get_user(self, user_id):

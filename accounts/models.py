@@ -118,6 +118,16 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=5, blank=True, choices=[("fr", "Français"), ("en", "English")]
     )
+    # The last temporary password mailed (hashed); the personal password keeps working until
+    # the family logs in with the temporary one, so that a request by someone else locks
+    # nobody out.
+    temporary_password = models.CharField(max_length=128, blank=True, editable=False)
+    temporary_password_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    must_change_password = models.BooleanField(
+        _("must choose a new password"),
+        default=False,
+        help_text=_("Set after a login with a temporary password."),
+    )
 
     objects = PortalUserManager()
 

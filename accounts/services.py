@@ -1,7 +1,16 @@
 """Writes of the accounts app."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.timezone import now
+
+from accounts.emails import queue_mail
+from accounts.models import User
+from accounts.passwords import generate_temporary_password
 
 STAFF_GROUP = "Secrétariat"
 # What an establishment's staff manage; the tenancy mixin keeps them inside their establishment.
@@ -23,6 +32,79 @@ def staff_group_sync() -> Group:
         Permission.objects.filter(
             content_type__app_label="accounts", codename__in=STAFF_ACCOUNT_PERMISSIONS
         )
+        | Permission.objects.filter(
+            content_type__app_label="axes",
+            codename__in=["view_accessattempt", "delete_accessattempt"],
+        )
     )
     group.permissions.set(permissions)
     return group
+
+
+def temporary_password_send(*, establishment, identifier: str, email: str, login_url: str) -> bool:
+    """Générer un nouveau mot de passe: when the pair matches an active family account of the
+    establishment, store a new temporary password (hashed, replacing any earlier one) and queue
+    it by mail. Returns whether it matched; callers must not tell the visitor."""
+    password = generate_temporary_password()
+    # Hashed whether or not the pair matches, so that both answers take the same time.
+    hashed = make_password(password)
+    email = email.strip()
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .filter(
+                establishment=establishment,
+                establishment__is_active=True,
+                identifier=identifier.strip().lower(),
+                is_staff=False,
+                is_superuser=False,
+                is_active=True,
+            )
+            .exclude(email="")
+            .filter(email__iexact=email)
+            .first()
+        )
+        if user is None:
+            return False
+        user.temporary_password = hashed
+        user.temporary_password_expires_at = now() + timedelta(
+            hours=settings.TEMPORARY_PASSWORD_HOURS
+        )
+        user.save(update_fields=["temporary_password", "temporary_password_expires_at"])
+        queue_mail(
+            to=user.email,
+            template="temporary_password",
+            context={
+                "identifier": user.identifier,
+                "password": password,
+                "hours": settings.TEMPORARY_PASSWORD_HOURS,
+                "expires_at": user.temporary_password_expires_at,
+                "login_url": login_url,
+            },
+            language=user.language,
+            establishment=establishment,
+        )
+    return True
+
+
+def temporary_password_used(*, user) -> None:
+    """A login with a temporary password: the family must now choose its own."""
+    if not user.must_change_password:
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password"])
+
+
+def password_change(*, user, new_password: str) -> None:
+    """Set the account's own password; the temporary one, if any, stops working."""
+    user.set_password(new_password)
+    user.temporary_password = ""
+    user.temporary_password_expires_at = None
+    user.must_change_password = False
+    user.save(
+        update_fields=[
+            "password",
+            "temporary_password",
+            "temporary_password_expires_at",
+            "must_change_password",
+        ]
+    )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
 
+from accounts import services
 from accounts.access import AUTHENTICATED, FAMILY, PUBLIC, access
-from accounts.forms import LoginForm
+from accounts.forms import LoginForm, PasswordGenerateForm, PortalPasswordChangeForm
 from accounts.models import Establishment
 
 SITE_COOKIE = "imuse_site"
@@ -63,6 +66,10 @@ def login_view(request):
         if form.is_valid():
             user = form.user
             auth_login(request, user)
+            if getattr(user, "used_temporary_password", False):
+                services.temporary_password_used(user=user)
+                messages.info(request, _("Welcome. Please now choose your own password."))
+                next_url = reverse("accounts:password_change")
             response = HttpResponseRedirect(next_url)
             response.set_cookie(
                 SITE_COOKIE,
@@ -130,6 +137,104 @@ def set_language(request):
             user.language = language
             user.save(update_fields=["language"])
     return response
+
+
+def _too_many(request, group: str, key, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+
+
+def _identifier_key(group, request) -> str:
+    establishment = request.POST.get("establishment", "")[:20]
+    identifier = request.POST.get("identifier", "").strip().lower()[:100]
+    return f"{establishment}:{identifier}"
+
+
+@access(PUBLIC)
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_generate(request):
+    """Générer un nouveau mot de passe: always the same answer, matched or not."""
+    context = {"page_title": gettext_lazy("Generate a new password")}
+    if request.method == "POST":
+        form = PasswordGenerateForm(request.POST)
+        if form.is_valid():
+            # Both limits are counted on every valid request, so neither answer tells more.
+            per_address = _too_many(
+                request,
+                "password-generate-ip",
+                "ip",
+                settings.PASSWORD_GENERATION_RATE_PER_ADDRESS,
+            )
+            per_identifier = _too_many(
+                request,
+                "password-generate-identifier",
+                _identifier_key,
+                settings.PASSWORD_GENERATION_RATE_PER_IDENTIFIER,
+            )
+            if per_address or per_identifier:
+                form.add_error(
+                    None,
+                    _(
+                        "Too many requests for a new password: wait an hour before asking "
+                        "again. The last password sent by e-mail is still valid."
+                    ),
+                )
+                return render(
+                    request,
+                    "accounts/password_generate.html",
+                    {**context, "form": form},
+                    status=429,
+                )
+            services.temporary_password_send(
+                establishment=form.cleaned_data["establishment"],
+                identifier=form.cleaned_data["identifier"],
+                email=form.cleaned_data["email"],
+                login_url=request.build_absolute_uri(reverse("accounts:login")),
+            )
+            context["hours"] = settings.TEMPORARY_PASSWORD_HOURS
+            return render(request, "accounts/password_sent.html", context)
+    else:
+        site = remembered_site(request)
+        form = PasswordGenerateForm(initial={"establishment": site.pk if site else None})
+    return render(request, "accounts/password_generate.html", {**context, "form": form})
+
+
+@access(FAMILY)
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Mot de passe: the current session stays, the account's other sessions end."""
+    context = {"page_title": gettext_lazy("Password")}
+    if request.method == "POST":
+        form = PortalPasswordChangeForm(request.user, request.POST)
+        if form.is_valid():
+            services.password_change(
+                user=request.user, new_password=form.cleaned_data["new_password1"]
+            )
+            # The other sessions carry the old password's hash and end on their next request.
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("home")
+    else:
+        form = PortalPasswordChangeForm(request.user)
+    return render(request, "accounts/password_change.html", {**context, "form": form})
+
+
+def rate_limited(request, exception):
+    """django-ratelimit's refusal page, for views that use its decorator."""
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {
+            "page_title": gettext_lazy("Too many requests"),
+            "message": _("Too many requests: wait a moment, then try again."),
+        },
+        status=429,
+    )
 
 
 def upcoming(title, rule: str = FAMILY):

@@ -5,6 +5,7 @@ Every variable read here is listed in README.md (Configuration). Development run
 ``ALLOWED_HOSTS``, ``DATABASE_URL`` and the SMTP variables.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
+    "mailer",
+    "axes",
     "accounts",
     "family",
     "students",
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.access.AccessRuleMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "imuse_portal.urls"
@@ -133,6 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "accounts.backends.FamilyBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -140,12 +145,42 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The portal's policy (the guides'): 8 to 20 characters, an upper-case letter, a lower-case
+# letter and a digit; common passwords and passwords like the account's details refused.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.passwords.PortalPolicyValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Shared by the gunicorn workers and hosts: rate limits and lockouts count across them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache",
+    }
+}
+
+# Lockout (django-axes): per internal login (establishment and identifier) and per address.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # accounts.admin registers a per-establishment view of the locks
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# The client's address: REMOTE_ADDR, or behind a reverse proxy (TRUST_X_FORWARDED_FOR=1) the
+# address that proxy appended last to X-Forwarded-For (earlier entries can be forged).
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+RATELIMIT_IP_META_KEY = "accounts.lockout.client_ip"
+
+# Temporary passwords mailed by "Générer un nouveau mot de passe".
+TEMPORARY_PASSWORD_HOURS = env_int("TEMPORARY_PASSWORD_HOURS", 48)
+PASSWORD_GENERATION_RATE_PER_IDENTIFIER = env_str("PASSWORD_GENERATION_RATE", "5/h")
+PASSWORD_GENERATION_RATE_PER_ADDRESS = env_str("PASSWORD_GENERATION_RATE_PER_ADDRESS", "20/h")
+RATELIMIT_VIEW = "accounts.views.rate_limited"
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 
@@ -198,7 +233,16 @@ elif EMAIL_FILE_PATH:
     _default_email_backend = "django.core.mail.backends.filebased.EmailBackend"
 else:
     _default_email_backend = "django.core.mail.backends.console.EmailBackend"
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", _default_email_backend)
+# Every mail goes through the outbox (django-mailer): stored in the database in the same
+# transaction as the change that causes it, then sent by the mail worker with this backend.
+EMAIL_BACKEND = "mailer.backend.DbBackend"
+MAILER_EMAIL_BACKEND = env_str("EMAIL_BACKEND", _default_email_backend)
+MAILER_USE_FILE_LOCK = False  # rows are locked in the database: several workers may run
+MAILER_EMAIL_LOG_MESSAGE_DATA = False  # a sent mail keeps no body (temporary passwords)
+MAILER_ERROR_HANDLER = "accounts.emails.defer_on_delivery_error"
+MAILER_EMAIL_MAX_RETRIES = env_int("MAIL_MAX_RETRIES", 10)
+MAIL_WORKER_SLEEP = env_int("MAIL_WORKER_SLEEP", 5)
+MAIL_RETRY_INTERVAL = env_int("MAIL_RETRY_INTERVAL", 300)
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")

@@ -36,7 +36,7 @@ def test_pages_still_to_come_say_so_instead_of_failing(world):
         assert response.status_code == 200
         assert "en cours de réalisation" in page(response).text
     anonymous = client_for(None)
-    for name in ("accounts:password_generate", "accessibility:help"):
+    for name in ("accessibility:help",):
         response = anonymous.get(reverse(name))
         assert response.status_code == 200
         assert "Retour à la page de connexion" in page(response).text

@@ -1,0 +1,67 @@
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+
+from conftest import client_for
+from tests.html import page
+
+LOGIN = reverse("accounts:login")
+
+
+def attempt(world, identifier="abarre1", password="Wrong1234", ip="10.1.1.1", site=None):
+    return Client(REMOTE_ADDR=ip).post(
+        LOGIN,
+        {
+            "establishment": (site or world.establishment_1).pk,
+            "identifier": identifier,
+            "password": password,
+        },
+    )
+
+
+def test_a_login_is_locked_at_the_fifth_failure_and_says_for_how_long(world):
+    for n in range(4):
+        assert attempt(world, ip=f"10.1.1.{n}").status_code == 200
+    assert attempt(world, ip="10.1.1.4").status_code == 429
+    response = attempt(world, password="Musique2024", ip="10.1.1.99")
+    assert response.status_code == 429
+    text = page(response).text
+    assert "la connexion est bloquée pendant 15 minutes" in text
+    assert 'value="abarre1"' in response.content.decode()
+    # Another family of the same establishment is not affected.
+    assert attempt(world, "bmartin1", "Musique2024", ip="10.1.1.98").status_code == 302
+
+
+def test_an_address_is_locked_after_five_failures_whatever_the_login(world):
+    for n in range(5):
+        attempt(world, identifier=f"inconnu{n}", ip="10.2.2.2")
+    assert attempt(world, password="Musique2024", ip="10.2.2.2").status_code == 429
+    assert attempt(world, password="Musique2024", ip="10.2.2.3").status_code == 302
+
+
+def test_the_same_identifier_elsewhere_is_another_login(world):
+    for n in range(5):
+        attempt(world, "cdurand2", ip=f"10.3.3.{n}", site=world.establishment_2)
+    assert attempt(world, "abarre1", "Musique2024", ip="10.3.3.50").status_code == 302
+
+
+def test_staff_see_and_lift_their_establishments_locks_only(world):
+    for n in range(5):
+        attempt(world, ip=f"10.4.4.{n}")
+        attempt(world, "cdurand2", ip=f"10.5.5.{n}", site=world.establishment_2)
+    staff = client_for(world.staff_1)
+    listing = staff.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "c1:abarre1" in listing and "sj:cdurand2" not in listing
+    locks = AccessAttempt.objects.filter(username="c1:abarre1")
+    response = staff.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "delete_selected", "_selected_action": [a.pk for a in locks], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert attempt(world, password="Musique2024", ip="10.4.4.77").status_code == 302
+    assert (
+        attempt(
+            world, "cdurand2", "Musique2024", ip="10.5.5.77", site=world.establishment_2
+        ).status_code
+        == 429
+    )
