@@ -48,6 +48,16 @@ class AccountRulesMixin:
             elif not username and "username" not in self.errors:
                 self.add_error("username", _("Enter the staff member's login."))
             return cleaned
+        email = self._value("email")
+        if email and establishment is not None:
+            same_email = User.objects.filter(
+                establishment=establishment, is_staff=False, email__iexact=email
+            ).exclude(pk=self.instance.pk)
+            if same_email.exists():
+                # "Un seul identifiant par adresse mail", as the guides say.
+                self.add_error(
+                    "email", _("Another family account of this establishment has this e-mail.")
+                )
         identifier = self._value("identifier")
         if not identifier:
             if "identifier" not in self.errors:

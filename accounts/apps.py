@@ -17,3 +17,22 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_staff_group, dispatch_uid="accounts.staff_group_sync")
+        from accounts import admin_queue
+        from accounts.selectors import failed_mail_count, locked_login_count
+
+        admin_queue.register(
+            admin_queue.Queue(
+                _("Locked logins"),
+                locked_login_count,
+                "admin:axes_accessattempt_changelist",
+                "axes.view_accessattempt",
+            )
+        )
+        admin_queue.register(
+            admin_queue.Queue(
+                _("Mails that could not be sent"),
+                failed_mail_count,
+                "admin:mailer_message_changelist",
+                "mailer.view_message",
+            )
+        )

@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.timezone import localdate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.tenancy import TenantAdminMixin
+from family import services
+from family.exceptions import FamilyError
 from family.models import Family, Guardian
 
 
@@ -31,7 +38,67 @@ class FamilyAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 @admin.register(Guardian)
 class GuardianAdmin(TenantAdminMixin, admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "family", "email", "user", "establishment"]
+    list_display = ["last_name", "first_name", "family", "email", "login", "establishment"]
     list_filter = ["establishment"]
+    list_select_related = ["family", "establishment", "user"]
     search_fields = ["last_name", "first_name", "email", "family__name"]
     autocomplete_fields = ["family", "user"]
+    actions = ["create_login", "send_identifier", "print_letter"]
+
+    @admin.display(description=gettext_lazy("identifier"), ordering="user__identifier")
+    def login(self, guardian):
+        return guardian.user.identifier if guardian.user else "—"
+
+    def _portal_url(self, request) -> str:
+        return request.build_absolute_uri(reverse("accounts:login"))
+
+    @admin.action(description=gettext_lazy("Create the family's login"), permissions=["change"])
+    def create_login(self, request, queryset):
+        for guardian in queryset:
+            try:
+                user = services.family_login_create(guardian=guardian)
+            except FamilyError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(guardian)s: login %(identifier)s created.")
+                    % {"guardian": guardian, "identifier": user.identifier},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=gettext_lazy("Send the identifier by e-mail"), permissions=["change"])
+    def send_identifier(self, request, queryset):
+        for guardian in queryset.select_related("user", "establishment"):
+            try:
+                services.family_login_send_identifier(
+                    guardian=guardian, portal_url=self._portal_url(request)
+                )
+            except FamilyError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(guardian)s: identifier sent to %(email)s.")
+                    % {"guardian": guardian, "email": guardian.user.email},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=gettext_lazy("Print the identifier letter"), permissions=["view"])
+    def print_letter(self, request, queryset):
+        guardians = [g for g in queryset.select_related("user", "establishment") if g.user]
+        if not guardians:
+            self.message_user(
+                request, _("None of these guardians has a login yet."), messages.ERROR
+            )
+            return None
+        return render(
+            request,
+            "family/identifier_letters.html",
+            {
+                "guardians": guardians,
+                "portal_url": self._portal_url(request),
+                "today": localdate(),
+                "page_title": _("Identifier letters"),
+            },
+        )

@@ -10,10 +10,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from mailer.models import Message, MessageLog
 
 from accounts.models import Establishment, User
-from accounts.services import staff_group_sync
+from accounts.services import staff_group_sync, temporary_password_send
 from family.models import Civility, Family, Guardian
+from family.services import family_login_send_identifier
 from students.models import SchoolYear, Student
 
 DEMO_PASSWORD = "Musique2024"
@@ -146,6 +148,21 @@ def _superuser(username: str) -> User:
     return user
 
 
+def _sample_mails(establishment: Establishment) -> None:
+    """One mail of each kind in the outbox, the first time only (the worker then sends them)."""
+    if Message.objects.exists() or MessageLog.objects.exists():
+        return
+    portal_url = "http://127.0.0.1:8000/connexion/"
+    temporary_password_send(
+        establishment=establishment,
+        identifier="abarre1",
+        email="jeremie.abarre@example.org",
+        login_url=portal_url,
+    )
+    martin = Guardian.objects.get(user__username=User.family_username(establishment, "bmartin1"))
+    family_login_send_identifier(guardian=martin, portal_url=portal_url)
+
+
 @transaction.atomic
 def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     """Create or refresh the demo portal; return the logins to print."""
@@ -217,6 +234,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
         city="SAINT-JEAN-DE-LA-RUELLE",
         students=[("Chloé", datetime.date(2012, 11, 20))],
     )
+    _sample_mails(conservatoire)
     _staff("secretariat1", conservatoire, "Sophie", "LEROY")
     _staff("secretariat2", saint_jean, "Marc", "PETIT")
     _superuser("admin")

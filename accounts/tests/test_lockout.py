@@ -65,3 +65,17 @@ def test_staff_see_and_lift_their_establishments_locks_only(world):
         ).status_code
         == 429
     )
+
+
+def test_the_admin_home_counts_the_locked_logins_of_the_establishment(world):
+    for n in range(5):
+        attempt(world, ip=f"10.6.6.{n}")
+        attempt(world, "cdurand2", ip=f"10.7.7.{n}", site=world.establishment_2)
+    html = client_for(world.staff_1).get(reverse("admin:index")).content.decode()
+    assert "Connexions bloquées" in html
+    assert "<td>1</td>" in html
+    assert "Mails non envoyés" not in html  # the shared outbox is for superusers
+    assert (
+        "Mails non envoyés"
+        in client_for(world.superuser).get(reverse("admin:index")).content.decode()
+    )

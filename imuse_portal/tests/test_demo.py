@@ -111,3 +111,16 @@ def test_demo_superuser_sees_everything(demo):
     client.post("/admin/login/", {"username": "admin", "password": "Musique2024"})
     html = client.get("/admin/family/family/").content.decode()
     assert "ABARRE" in html and "DURAND" in html
+
+
+def test_demo_outbox_holds_a_sample_of_each_mail_once(demo):
+    from mailer.models import Message
+
+    subjects = sorted(message.email.subject for message in Message.objects.all())
+    assert subjects == [
+        "Conservatoire 1 : votre identifiant pour le portail des familles",
+        "Conservatoire 1 : votre nouveau mot de passe",
+    ]
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=io.StringIO())
+    assert Message.objects.count() == 2
