@@ -38,6 +38,23 @@ def test_every_portal_page_passes_axe(world, context, live_server, page, languag
         page.goto("/nulle-part/")
         if violations := axe_violations(page):
             failures.append(f"404 ({language}):\n{describe(violations)}")
+        anonymous_page.goto("/mot-de-passe/nouveau/")
+        anonymous_page.locator("main button[type=submit]").click()
+        anonymous_page.wait_for_selector("#error-summary")
+        if violations := axe_violations(anonymous_page):
+            failures.append(f"new password with errors ({language}):\n{describe(violations)}")
+        anonymous_page.locator("#id_establishment").select_option(index=1)
+        anonymous_page.fill("#id_identifier", "abarre1")
+        anonymous_page.fill("#id_email", "someone@example.org")
+        anonymous_page.locator("main button[type=submit]").click()
+        anonymous_page.wait_for_selector(".alert-success")
+        if violations := axe_violations(anonymous_page):
+            failures.append(f"new password sent ({language}):\n{describe(violations)}")
+        page.goto("/mot-de-passe/")
+        page.locator("main button[type=submit]").click()
+        page.wait_for_selector("#error-summary")
+        if violations := axe_violations(page):
+            failures.append(f"password change with errors ({language}):\n{describe(violations)}")
     finally:
         anonymous.close()
     assert visited == len(list(readable_pages(world)))
