@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 
 from accounts.services import staff_group_sync
@@ -111,6 +112,10 @@ def world(db) -> World:
     establishment_2 = EstablishmentFactory(code="sj", name="École de musique de Saint-Jean")
     SchoolYearFactory(establishment=establishment_1)
     SchoolYearFactory(establishment=establishment_2)
+    # A failed login of establishment 1, so that the lockout admin is tried across sites too.
+    AccessAttempt.objects.create(
+        username="c1:ancien1", ip_address="10.0.0.1", user_agent="test", failures_since_start=1
+    )
     return World(
         establishment_1=establishment_1,
         establishment_2=establishment_2,

@@ -1,8 +1,18 @@
+from functools import cache
+
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
+from django.utils.crypto import get_random_string
 from django.utils.timezone import now
 
 from accounts.models import User
+
+
+@cache
+def _decoy_hash() -> str:
+    """Checked when an account has no temporary password, so that every attempt costs two
+    hashes (an unusable hash would be refused without hashing)."""
+    return make_password(get_random_string(32))
 
 
 def normalise_identifier(identifier: str) -> str:
@@ -12,29 +22,37 @@ def normalise_identifier(identifier: str) -> str:
 class FamilyBackend(ModelBackend):
     """Logs a family in by establishment, identifier and password (the Connexion page).
 
-    Staff accounts never log in here: they use the admin's own login. An unknown identifier
-    costs one password hash, like a known one, so that response times do not tell them apart.
+    Staff accounts never log in here: they use the admin's own login. Every attempt computes
+    the same two password hashes (the personal and the temporary password), whether the
+    identifier exists, the account is active or it holds a temporary password, so that
+    response times tell nothing about accounts.
     """
 
     def authenticate(self, request, establishment=None, identifier=None, password=None):
         if establishment is None or not identifier or password is None:
             return None
-        try:
-            user = User.objects.select_related("establishment").get(
+        user = (
+            User.objects.select_related("establishment")
+            .filter(
                 establishment=establishment,
                 identifier=normalise_identifier(identifier),
                 is_staff=False,
                 is_superuser=False,
             )
-        except User.DoesNotExist:
+            .first()
+        )
+        if user is None:
             User().set_password(password)
+            check_password(password, _decoy_hash())
             return None
+        personal = user.check_password(password)
+        temporary = check_password(password, user.temporary_password or _decoy_hash())
         if not establishment.is_active or not self.user_can_authenticate(user):
             return None
-        if user.check_password(password):
+        if personal:
             user.used_temporary_password = False
             return user
-        if user.temporary_password and check_password(password, user.temporary_password):
+        if temporary and user.temporary_password:
             if user.temporary_password_expires_at and user.temporary_password_expires_at > now():
                 user.used_temporary_password = True
                 return user

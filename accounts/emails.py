@@ -6,12 +6,14 @@ transaction: if the change is rolled back, no mail leaves. The mail worker
 """
 
 import logging
-import smtplib
+from datetime import timedelta
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.timezone import now
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +22,16 @@ OUTBOX_BACKEND = "mailer.backend.DbBackend"
 
 def sender_of(establishment) -> str:
     if establishment is not None and establishment.mail_sender:
-        return f"{establishment.name} <{establishment.mail_sender}>"
+        # formataddr quotes a name with commas or other special characters.
+        return formataddr((establishment.name, establishment.mail_sender))
     return settings.DEFAULT_FROM_EMAIL
 
 
-def queue_mail(*, to: str, template: str, context: dict, language: str, establishment) -> None:
-    """Queue ``emails/<template>`` (subject, text and HTML) for one recipient."""
+def queue_mail(
+    *, to: str, template: str, context: dict, language: str, establishment, secret: bool = False
+) -> None:
+    """Queue ``emails/<template>`` (subject, text and HTML) for one recipient; ``secret`` marks
+    a mail holding a password, whose body is removed if it cannot be sent in time."""
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     context = {**context, "establishment": establishment}
     with translation.override(language):
@@ -37,7 +43,7 @@ def queue_mail(*, to: str, template: str, context: dict, language: str, establis
         body=text,
         from_email=sender_of(establishment),
         to=[to],
-        headers={"Content-Language": language},
+        headers={"Content-Language": language, **({SECRET_HEADER: "1"} if secret else {})},
     )
     message.attach_alternative(html, "text/html")
     # Always into the outbox, whatever EMAIL_BACKEND says (the test runner replaces it).
@@ -46,13 +52,34 @@ def queue_mail(*, to: str, template: str, context: dict, language: str, establis
 
 
 def defer_on_delivery_error(connection, message, exc):
-    """django-mailer's error handler: any SMTP or network failure defers the message for a retry
-    (the worker retries deferred mail); other errors are bugs and propagate."""
+    """django-mailer's error handler: a message that fails is deferred for a retry (the worker
+    retries deferred mail) and logged; one bad message never stops the others."""
     from mailer.models import RESULT_FAILURE, MessageLog
 
-    if isinstance(exc, (smtplib.SMTPException, OSError)):
-        message.defer()
-        MessageLog.objects.log(message, RESULT_FAILURE, log_message=str(exc))
-        logger.warning("mail deferred: %s", exc)
-        return None, "deferred"
-    raise exc
+    message.defer()
+    MessageLog.objects.log(message, RESULT_FAILURE, log_message=str(exc))
+    logger.warning("mail %s deferred: %r", message.pk, exc)
+    return None, "deferred"
+
+
+SECRET_HEADER = "X-Portal-Secret"
+
+
+def redact_expired_secrets() -> int:
+    """Mail holding a temporary password that could not be sent before the password expired:
+    its body goes (the password is useless anyway), the rest stays for the staff to see."""
+    from mailer.models import Message
+
+    limit = now() - timedelta(hours=settings.TEMPORARY_PASSWORD_HOURS)
+    redacted = 0
+    for message in Message.objects.deferred().filter(when_added__lt=limit):
+        email = message.email
+        if email is None or SECRET_HEADER not in email.extra_headers:
+            continue
+        email.body = "[expired temporary password removed]"
+        email.alternatives = []
+        del email.extra_headers[SECRET_HEADER]
+        message.email = email
+        message.save(update_fields=["message_data"])
+        redacted += 1
+    return redacted

@@ -1,7 +1,5 @@
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.hashers import check_password
-from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Establishment
@@ -148,17 +146,9 @@ class PortalPasswordChangeForm(forms.Form):
 
     def clean_old_password(self):
         old = self.cleaned_data["old_password"]
-        if self.user.check_password(old):
-            return old
-        user = self.user
-        if (
-            user.temporary_password
-            and user.temporary_password_expires_at
-            and user.temporary_password_expires_at > now()
-            and check_password(old, user.temporary_password)
-        ):
-            return old
-        raise forms.ValidationError(_("Your current password is not this one."), code="wrong")
+        if not self.user.check_password(old):
+            raise forms.ValidationError(_("Your current password is not this one."), code="wrong")
+        return old
 
     def clean_new_password1(self):
         password = self.cleaned_data["new_password1"]

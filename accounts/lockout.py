@@ -18,7 +18,8 @@ def client_ip(request) -> str:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
+    # A unix socket gives no address: count such requests together rather than fail.
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
 
 def username_of(request, credentials) -> str | None:
@@ -44,8 +45,8 @@ def locked_out_response(request, response, credentials, *args, **kwargs):
 
     minutes = lockout_minutes()
     message = _(
-        "Too many failed attempts: logging in is blocked for %(minutes)d minutes. Try again "
-        "later, or generate a new password."
+        "Too many failed attempts: logging in with this identifier is blocked for "
+        "%(minutes)d minutes. Try again later; your establishment can also unlock it."
     ) % {"minutes": minutes}
     if not request.path.startswith(reverse("accounts:login")):
         # The admin's login page.

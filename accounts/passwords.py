@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 MIN_LENGTH = 8
 MAX_LENGTH = 20
+STAFF_MIN_LENGTH = 12  # staff and superusers: longer, no maximum (passphrases welcome)
 
 
 class PortalPolicyValidator:
@@ -15,7 +16,16 @@ class PortalPolicyValidator:
 
     def validate(self, password: str, user=None) -> None:
         errors = []
-        if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        if user is not None and (user.is_staff or user.is_superuser):
+            if len(password) < STAFF_MIN_LENGTH:
+                errors.append(
+                    ValidationError(
+                        _("A staff password must have at least %(min)d characters.")
+                        % {"min": STAFF_MIN_LENGTH},
+                        code="password_too_short",
+                    )
+                )
+        elif not MIN_LENGTH <= len(password) <= MAX_LENGTH:
             errors.append(
                 ValidationError(
                     _("The password must have between %(min)d and %(max)d characters.")
@@ -31,7 +41,7 @@ class PortalPolicyValidator:
             errors.append(
                 ValidationError(_("The password must contain a lower-case letter."), "lower")
             )
-        if not any(char.isdigit() for char in password):
+        if not any(char in string.digits for char in password):
             errors.append(ValidationError(_("The password must contain a digit."), "digit"))
         if errors:
             raise ValidationError(errors)

@@ -83,15 +83,30 @@ def temporary_password_send(*, establishment, identifier: str, email: str, login
             },
             language=user.language,
             establishment=establishment,
+            secret=True,
         )
     return True
 
 
-def temporary_password_used(*, user) -> None:
-    """A login with a temporary password: the family must now choose its own."""
-    if not user.must_change_password:
+def login_recorded(*, user, password: str) -> None:
+    """After a family's login: a temporary password, once used, becomes the account's password
+    (single use, and the old personal one stops working) until the family chooses its own; a
+    login with the personal password drops any temporary one still pending."""
+    if getattr(user, "used_temporary_password", False):
+        user.set_password(password)
         user.must_change_password = True
-        user.save(update_fields=["must_change_password"])
+    elif not user.temporary_password:
+        return
+    user.temporary_password = ""
+    user.temporary_password_expires_at = None
+    user.save(
+        update_fields=[
+            "password",
+            "must_change_password",
+            "temporary_password",
+            "temporary_password_expires_at",
+        ]
+    )
 
 
 def password_change(*, user, new_password: str) -> None:

@@ -1,6 +1,7 @@
 import re
 from urllib.parse import urlsplit
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -63,11 +64,25 @@ def login_view(request):
         return HttpResponseRedirect(next_url)
     if request.method == "POST":
         form = LoginForm(request, data=request.POST)
+        if _too_many(request, "login-ip", "ip", settings.LOGIN_RATE_PER_ADDRESS):
+            form = LoginForm(request, data=request.POST, check_credentials=False)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Too many login attempts from your network: wait a quarter of an hour, "
+                    "then try again."
+                ),
+            )
+            context = {"form": form, "next": next_url, "page_title": gettext_lazy("Log in")}
+            return render(request, "accounts/login.html", context, status=429)
         if form.is_valid():
             user = form.user
+            services.login_recorded(user=user, password=form.cleaned_data["password"])
             auth_login(request, user)
-            if getattr(user, "used_temporary_password", False):
-                services.temporary_password_used(user=user)
+            # This login's earlier failures are forgotten; other logins' are not.
+            axes_reset(username=user.username)
+            if user.must_change_password:
                 messages.info(request, _("Welcome. Please now choose your own password."))
                 next_url = reverse("accounts:password_change")
             response = HttpResponseRedirect(next_url)
@@ -143,12 +158,6 @@ def _too_many(request, group: str, key, rate: str) -> bool:
     return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
 
 
-def _identifier_key(group, request) -> str:
-    establishment = request.POST.get("establishment", "")[:20]
-    identifier = request.POST.get("identifier", "").strip().lower()[:100]
-    return f"{establishment}:{identifier}"
-
-
 @access(PUBLIC)
 @sensitive_post_parameters()
 @csrf_protect
@@ -160,39 +169,36 @@ def password_generate(request):
     if request.method == "POST":
         form = PasswordGenerateForm(request.POST)
         if form.is_valid():
-            # Both limits are counted on every valid request, so neither answer tells more.
-            per_address = _too_many(
-                request,
-                "password-generate-ip",
-                "ip",
-                settings.PASSWORD_GENERATION_RATE_PER_ADDRESS,
-            )
-            per_identifier = _too_many(
-                request,
-                "password-generate-identifier",
-                _identifier_key,
-                settings.PASSWORD_GENERATION_RATE_PER_IDENTIFIER,
-            )
-            if per_address or per_identifier:
+            if _too_many(
+                request, "password-generate-ip", "ip", settings.PASSWORD_GENERATION_RATE_PER_ADDRESS
+            ):
                 form.add_error(
                     None,
                     _(
-                        "Too many requests for a new password: wait an hour before asking "
-                        "again. The last password sent by e-mail is still valid."
+                        "Too many requests for a new password from your network: wait an hour "
+                        "before asking again. The last password sent by e-mail is still valid."
                     ),
                 )
-                return render(
-                    request,
-                    "accounts/password_generate.html",
-                    {**context, "form": form},
-                    status=429,
+                context["form"] = form
+                return render(request, "accounts/password_generate.html", context, status=429)
+            establishment = form.cleaned_data["establishment"]
+            identifier = form.cleaned_data["identifier"].strip().lower()
+            email = form.cleaned_data["email"].strip().lower()
+            # Past the limit for one login and e-mail the answer stays the same, but nothing is
+            # sent or replaced: nobody can flood a family's mailbox, and requests made with a
+            # wrong e-mail do not use up the family's own.
+            if not _too_many(
+                request,
+                "password-generate-identifier",
+                lambda group, request: f"{establishment.pk}:{identifier}:{email}",
+                settings.PASSWORD_GENERATION_RATE_PER_IDENTIFIER,
+            ):
+                services.temporary_password_send(
+                    establishment=establishment,
+                    identifier=identifier,
+                    email=email,
+                    login_url=request.build_absolute_uri(reverse("accounts:login")),
                 )
-            services.temporary_password_send(
-                establishment=form.cleaned_data["establishment"],
-                identifier=form.cleaned_data["identifier"],
-                email=form.cleaned_data["email"],
-                login_url=request.build_absolute_uri(reverse("accounts:login")),
-            )
             context["hours"] = settings.TEMPORARY_PASSWORD_HOURS
             return render(request, "accounts/password_sent.html", context)
     else:

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import queue_mail
@@ -62,7 +62,12 @@ def family_login_create(*, guardian: Guardian) -> User:
         last_name=guardian.last_name,
     )
     user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Another login with this identifier was made at the same instant.
+        raise FamilyError(_("This login was just taken: try again.")) from None
     guardian.user = user
     guardian.save(update_fields=["user"])
     return user

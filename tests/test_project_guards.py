@@ -100,7 +100,25 @@ def test_deployment_check_is_clean_with_production_settings(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # Only axes.W006 is silenced, on purpose (settings.py says why).
+    assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_deployment_check_warns_when_no_mail_server_is_set(tmp_path):
+    env = clean_env(
+        DEBUG="0",
+        SECRET_KEY=get_random_secret_key() + get_random_secret_key(),
+        ALLOWED_HOSTS="portail.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "accounts.W001" in result.stdout + result.stderr
 
 
 def test_settings_refuse_to_start_without_secret_key_in_production(tmp_path):

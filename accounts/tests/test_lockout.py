@@ -26,17 +26,35 @@ def test_a_login_is_locked_at_the_fifth_failure_and_says_for_how_long(world):
     response = attempt(world, password="Musique2024", ip="10.1.1.99")
     assert response.status_code == 429
     text = page(response).text
-    assert "la connexion est bloquée pendant 15 minutes" in text
+    assert "la connexion avec cet identifiant est bloquée pendant 15 minutes" in text
     assert 'value="abarre1"' in response.content.decode()
     # Another family of the same establishment is not affected.
     assert attempt(world, "bmartin1", "Musique2024", ip="10.1.1.98").status_code == 302
 
 
-def test_an_address_is_locked_after_five_failures_whatever_the_login(world):
+def test_an_address_is_limited_whatever_the_login(world, settings):
+    settings.LOGIN_RATE_PER_ADDRESS = "5/15m"
     for n in range(5):
         attempt(world, identifier=f"inconnu{n}", ip="10.2.2.2")
-    assert attempt(world, password="Musique2024", ip="10.2.2.2").status_code == 429
+    response = attempt(world, password="Musique2024", ip="10.2.2.2")
+    assert response.status_code == 429
+    assert "Trop de tentatives de connexion depuis votre réseau" in page(response).text
     assert attempt(world, password="Musique2024", ip="10.2.2.3").status_code == 302
+
+
+def test_another_logins_success_does_not_wipe_the_failures(world):
+    for _ in range(4):
+        attempt(world, ip="10.8.8.8")
+        assert attempt(world, "bmartin1", "Musique2024", ip="10.8.8.8").status_code == 302
+    assert attempt(world, ip="10.8.8.8").status_code == 429
+
+
+def test_a_family_that_finally_types_it_right_starts_afresh(world):
+    for _ in range(4):
+        attempt(world, ip="10.9.9.9")
+    assert attempt(world, password="Musique2024", ip="10.9.9.9").status_code == 302
+    for _ in range(4):
+        assert attempt(world, ip="10.9.9.9").status_code == 200
 
 
 def test_the_same_identifier_elsewhere_is_another_login(world):
@@ -72,8 +90,7 @@ def test_the_admin_home_counts_the_locked_logins_of_the_establishment(world):
         attempt(world, ip=f"10.6.6.{n}")
         attempt(world, "cdurand2", ip=f"10.7.7.{n}", site=world.establishment_2)
     html = client_for(world.staff_1).get(reverse("admin:index")).content.decode()
-    assert "Connexions bloquées" in html
-    assert "<td>1</td>" in html
+    assert "Connexions bloquées</a></th><td>1</td>" in html
     assert "Mails non envoyés" not in html  # the shared outbox is for superusers
     assert (
         "Mails non envoyés"

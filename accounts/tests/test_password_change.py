@@ -73,3 +73,17 @@ def test_change_keeps_this_session_and_ends_the_others(world):
     assert other.get(reverse("home")).status_code == 302
     world.family_a.user.refresh_from_db()
     assert world.family_a.user.check_password("Violon2026")
+
+
+def test_staff_passwords_are_longer_and_have_no_maximum():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import User
+
+    staff = User(username="clerk", is_staff=True)
+    validate_password("Une phrase de passe bien longue 2026", staff)
+    with pytest.raises(ValidationError, match="au moins 12 caractères"):
+        validate_password("Court2026a", staff)
+    with pytest.raises(ValidationError, match="entre 8 et 20 caractères"):
+        validate_password("Une phrase de passe bien longue 2026", User(username="c1:x"))

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from mailer.engine import send_all
 from mailer.models import Message
 
+from accounts.emails import redact_expired_secrets
+
 
 class Command(BaseCommand):
     help = "Send the queued mail, retry deferred mail, and keep doing so (the mail worker)."
@@ -18,6 +20,7 @@ class Command(BaseCommand):
             if time.monotonic() - last_retry >= settings.MAIL_RETRY_INTERVAL or once:
                 # Deferred mail goes back to the queue until it has failed too often; then it
                 # stays deferred, listed in the admin's outbox for the staff to see.
+                redact_expired_secrets()
                 Message.objects.retry_deferred()
                 last_retry = time.monotonic()
             if Message.objects.non_deferred().exists():

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def mail_is_really_sent(app_configs, **kwargs):
+    """In production, mail printed on the console would put temporary passwords in the logs."""
+    backend = settings.MAILER_EMAIL_BACKEND
+    if not settings.DEBUG and backend.endswith(("console.EmailBackend", "dummy.EmailBackend")):
+        return [
+            Warning(
+                "No mail server is configured: mail, temporary passwords included, would be "
+                "written to the logs instead of being sent.",
+                hint="Set EMAIL_HOST (and its credentials) to your SMTP relay.",
+                id="accounts.W001",
+            )
+        ]
+    return []
