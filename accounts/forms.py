@@ -24,9 +24,8 @@ def site_field():
     )
 
 
-class LoginForm(forms.Form):
-    establishment = site_field()
-    identifier = forms.CharField(
+def identifier_field():
+    return forms.CharField(
         label=_("Username"),
         max_length=100,
         error_messages={"required": _("Enter your username.")},
@@ -34,6 +33,11 @@ class LoginForm(forms.Form):
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
+
+
+class LoginForm(forms.Form):
+    establishment = site_field()
+    identifier = identifier_field()
     password = forms.CharField(
         label=_("Password"),
         max_length=4096,
@@ -86,14 +90,7 @@ class PasswordGenerateForm(forms.Form):
     """Générer un nouveau mot de passe: the site, the identifier and the account's e-mail."""
 
     establishment = site_field()
-    identifier = forms.CharField(
-        label=_("Username"),
-        max_length=100,
-        error_messages={"required": _("Enter your username.")},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        ),
-    )
+    identifier = identifier_field()
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,

@@ -80,3 +80,12 @@ def test_staff_cannot_act_on_another_establishments_guardians(world):
     call_command("mail_worker", once=True)
     assert mail.outbox == []
     assert User.objects.filter(identifier="abarre1").count() == 1
+
+
+def test_staff_cannot_create_logins_or_print_letters_for_another_establishment(world):
+    guardian = new_guardian(world)
+    act(client_for(world.staff_2), "create_login", guardian)
+    guardian.refresh_from_db()
+    assert guardian.user is None
+    response = act(client_for(world.staff_2), "print_letter", world.family_a.guardian)
+    assert "abarre1" not in response.content.decode()
