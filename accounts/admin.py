@@ -5,7 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_forms import PortalUserChangeForm, PortalUserCreationForm
+from accounts.admin_forms import (
+    PortalAdminPasswordChangeForm,
+    PortalUserChangeForm,
+    PortalUserCreationForm,
+)
 from accounts.models import Establishment, User
 from accounts.tenancy import TenantAdminMixin
 
@@ -39,6 +43,7 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
 
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
+    change_password_form = PortalAdminPasswordChangeForm
     list_display = ["username", "identifier", "establishment", "email", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "establishment"]
     search_fields = ["username", "identifier", "email", "last_name", "first_name"]

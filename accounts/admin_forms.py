@@ -7,7 +7,11 @@ the same rules into messages next to the fields.
 """
 
 from django import forms
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -95,3 +99,17 @@ class PortalUserChangeForm(AccountRulesMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         field_classes = {"identifier": IdentifierField}
+
+
+class PortalAdminPasswordChangeForm(AdminPasswordChangeForm):
+    """A password set by the staff: any pending temporary password goes, and a family must
+    replace the staff's password by its own at its next login."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.temporary_password = ""
+        user.temporary_password_expires_at = None
+        user.must_change_password = not (user.is_staff or user.is_superuser)
+        if commit:
+            user.save()
+        return user

@@ -197,3 +197,17 @@ def test_a_guardian_cannot_join_a_family_of_another_establishment(world):
     )
     assert response.status_code == 200
     assert "appartient à un autre établissement" in errors_of(response)
+
+
+def test_a_password_set_by_staff_must_be_replaced_by_the_family(world):
+    account = world.family_b.user
+    account.temporary_password = "md5$pending"
+    account.save()
+    response = client_for(world.staff_1).post(
+        reverse("admin:auth_user_password_change", args=[account.pk]),
+        {"usable_password": "true", "password1": "Accueil2026x", "password2": "Accueil2026x"},
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.check_password("Accueil2026x")
+    assert account.must_change_password and account.temporary_password == ""
