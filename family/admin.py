@@ -8,23 +8,45 @@ from django.utils.translation import gettext_lazy
 from accounts.tenancy import TenantAdminMixin
 from family import services
 from family.exceptions import FamilyError
-from family.models import Family, Guardian
+from family.models import ChoiceItem, Family, Guardian
+
+IDENTITY_FIELDS = [
+    "establishment",
+    "civility",
+    "last_name",
+    "first_name",
+    "address",
+    "postal_code",
+    "city",
+    "home_phone",
+    "mobile_phone",
+    "work_phone",
+    "email",
+    "marital_status",
+    "socio_professional",
+    "profession",
+    "extra_phone_1",
+    "extra_phone_2",
+    "extra_phone_3",
+    "user",
+]
+
+
+@admin.register(ChoiceItem)
+class ChoiceItemAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """The establishment's choice lists: Civilité, Situation familiale, Code
+    socio-professionnel, Niveau scolaire."""
+
+    list_display = ["label", "label_en", "kind", "position", "is_active", "establishment"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["kind", "is_active", "establishment"]
+    search_fields = ["label", "label_en"]
 
 
 class GuardianInline(TenantAdminMixin, admin.StackedInline):
     model = Guardian
     extra = 0
-    fields = [
-        "establishment",
-        "civility",
-        "last_name",
-        "first_name",
-        "email",
-        "address",
-        "postal_code",
-        "city",
-        "user",
-    ]
+    fields = IDENTITY_FIELDS
     autocomplete_fields = ["user"]
 
 
@@ -42,6 +64,7 @@ class GuardianAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_filter = ["establishment"]
     list_select_related = ["family", "establishment", "user"]
     search_fields = ["last_name", "first_name", "email", "family__name"]
+    fields = ["family", *IDENTITY_FIELDS]
     autocomplete_fields = ["family", "user"]
     actions = ["create_login", "send_identifier", "print_letter"]
 

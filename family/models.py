@@ -2,10 +2,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from accounts.tenancy import TenantModel, check_same_establishment
+from accounts.tenancy import TENANT_SHARED, TenantModel, check_same_establishment
+from family.fields import PhoneNumberField, PostalCodeField
 
 
 class Family(TenantModel):
@@ -39,10 +40,56 @@ class Family(TenantModel):
             )
 
 
-class Civility(models.TextChoices):
-    MR = "M", pgettext_lazy("civility", "Mr")
-    MRS = "MME", pgettext_lazy("civility", "Mrs")
-    MISS = "MLLE", pgettext_lazy("civility", "Miss")
+class ChoiceKind(models.TextChoices):
+    CIVILITY = "civility", _("Civility")
+    MARITAL_STATUS = "marital_status", _("Family situation")
+    SOCIO_PROFESSIONAL = "socio_professional", _("Socio-professional code")
+    SCHOOL_LEVEL = "school_level", _("School level")
+
+
+class ChoiceItem(TenantModel):
+    """One entry of a choice list of an establishment (Civilité, Situation familiale, Code
+    socio-professionnel, Niveau scolaire), edited by its staff."""
+
+    kind = models.CharField(_("list"), max_length=30, choices=ChoiceKind.choices)
+    label = models.CharField(_("label"), max_length=100)
+    label_en = models.CharField(
+        _("label in English"), max_length=100, blank=True, help_text=_("Optional.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    tenant_family_path = TENANT_SHARED
+
+    class Meta:
+        ordering = ["kind", "position", "label"]
+        verbose_name = _("choice list entry")
+        verbose_name_plural = _("choice lists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "kind", "label"],
+                name="choiceitem_label_unique",
+                violation_error_message=_("This list already has this entry."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.label_en and get_language() == "en":
+            return self.label_en
+        return self.label
+
+
+def choice_of(kind: str, verbose_name):
+    """A foreign key to one choice list (its entries are scoped to the establishment in forms)."""
+    return models.ForeignKey(
+        ChoiceItem,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": kind, "is_active": True},
+    )
 
 
 class Guardian(TenantModel):
@@ -51,13 +98,22 @@ class Guardian(TenantModel):
     family = models.ForeignKey(
         Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="guardians"
     )
-    civility = models.CharField(_("civility"), max_length=5, choices=Civility.choices, blank=True)
+    civility = choice_of(ChoiceKind.CIVILITY, _("civility"))
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
-    email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    postal_code = PostalCodeField(_("postal code"))
     city = models.CharField(_("city"), max_length=100, blank=True)
+    home_phone = PhoneNumberField(_("home phone"))
+    mobile_phone = PhoneNumberField(_("mobile"))
+    work_phone = PhoneNumberField(_("work phone"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    marital_status = choice_of(ChoiceKind.MARITAL_STATUS, _("family situation"))
+    socio_professional = choice_of(ChoiceKind.SOCIO_PROFESSIONAL, _("socio-professional code"))
+    profession = models.CharField(_("profession"), max_length=100, blank=True)
+    extra_phone_1 = PhoneNumberField(_("additional phone 1"))
+    extra_phone_2 = PhoneNumberField(_("additional phone 2"))
+    extra_phone_3 = PhoneNumberField(_("additional phone 3"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("family login"),
@@ -79,7 +135,9 @@ class Guardian(TenantModel):
         return self.full_name
 
     def clean(self):
-        check_same_establishment(self, "family", "user")
+        check_same_establishment(
+            self, "family", "user", "civility", "marital_status", "socio_professional"
+        )
 
     @property
     def full_name(self) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.emails import queue_mail
 from accounts.models import User
 from family.exceptions import FamilyError
-from family.models import Guardian
+from family.models import ChoiceItem, ChoiceKind, Guardian
 
 
 def _identifier_base(last_name: str) -> str:
@@ -85,3 +85,65 @@ def family_login_send_identifier(*, guardian: Guardian, portal_url: str) -> None
         language=user.language,
         establishment=guardian.establishment,
     )
+
+
+# The lists an establishment starts with (French label, English label); staff then edit them.
+DEFAULT_CHOICES = {
+    ChoiceKind.CIVILITY: [("Monsieur", "Mr"), ("Madame", "Mrs"), ("Mademoiselle", "Miss")],
+    ChoiceKind.MARITAL_STATUS: [
+        ("Célibataire", "Single"),
+        ("Marié(e)", "Married"),
+        ("Pacsé(e)", "In a civil partnership"),
+        ("Vie maritale", "Living together"),
+        ("Divorcé(e)", "Divorced"),
+        ("Séparé(e)", "Separated"),
+        ("Veuf, veuve", "Widowed"),
+    ],
+    ChoiceKind.SOCIO_PROFESSIONAL: [
+        ("Agriculteur exploitant", "Farmer"),
+        ("Artisan, commerçant, chef d'entreprise", "Craftsman, shopkeeper, business owner"),
+        ("Cadre, profession intellectuelle supérieure", "Manager, higher profession"),
+        ("Profession intermédiaire", "Intermediate profession"),
+        ("Employé", "Employee"),
+        ("Ouvrier", "Manual worker"),
+        ("Retraité", "Retired"),
+        ("Sans activité professionnelle", "Not working"),
+    ],
+    ChoiceKind.SCHOOL_LEVEL: [
+        (label, "")
+        for label in (
+            "Maternelle",
+            "CP",
+            "CE1",
+            "CE2",
+            "CM1",
+            "CM2",
+            "6e",
+            "5e",
+            "4e",
+            "3e",
+            "2nde",
+            "1re",
+            "Terminale",
+        )
+    ]
+    + [("Études supérieures", "Higher education"), ("Adulte", "Adult")],
+}
+
+
+@transaction.atomic
+def choice_lists_seed(*, establishment) -> None:
+    """Give an establishment the default choice lists; entries it already has are kept."""
+    for kind, entries in DEFAULT_CHOICES.items():
+        for position, (label, label_en) in enumerate(entries, start=1):
+            ChoiceItem.objects.get_or_create(
+                establishment=establishment,
+                kind=kind,
+                label=label,
+                defaults={"label_en": label_en, "position": position},
+            )
+
+
+def choice(establishment, kind: str, label: str) -> ChoiceItem:
+    """One entry of an establishment's list, by its French label."""
+    return ChoiceItem.objects.get(establishment=establishment, kind=kind, label=label)

@@ -14,9 +14,9 @@ from mailer.models import Message, MessageLog
 
 from accounts.models import Establishment, User
 from accounts.services import staff_group_sync, temporary_password_send
-from family.models import Civility, Family, Guardian
-from family.services import family_login_send_identifier
-from students.models import SchoolYear, Student
+from family.models import ChoiceKind, Family, Guardian
+from family.services import choice, choice_lists_seed, family_login_send_identifier
+from students.models import SchoolLevel, SchoolYear, Student
 
 DEMO_PASSWORD = "Musique2024"
 
@@ -91,7 +91,7 @@ def _family(
         defaults={
             "establishment": establishment,
             "family": family,
-            "civility": civility,
+            "civility": choice(establishment, ChoiceKind.CIVILITY, civility),
             "last_name": last_name,
             "first_name": first_name,
             "email": email,
@@ -148,6 +148,46 @@ def _superuser(username: str) -> User:
     return user
 
 
+def _abarre_identity(establishment: Establishment) -> None:
+    """The ABARRE records exactly as on the guide's Identité screens."""
+    guardian = Guardian.objects.get(user__username=User.family_username(establishment, "abarre1"))
+    for field, value in {
+        "home_phone": "02 38 55 02 38",
+        "mobile_phone": "06 01 02 03 04",
+        "work_phone": "06 01 02 03 04",
+        "marital_status": choice(establishment, ChoiceKind.MARITAL_STATUS, "Marié(e)"),
+        "socio_professional": choice(
+            establishment, ChoiceKind.SOCIO_PROFESSIONAL, "Agriculteur exploitant"
+        ),
+        "profession": "Apiculteur",
+    }.items():
+        setattr(guardian, field, value)
+    guardian.save()
+    irina = Student.objects.get(family=guardian.family, first_name="Irina")
+    for field, value in {
+        "civility": choice(establishment, ChoiceKind.CIVILITY, "Mademoiselle"),
+        "birth_place": "Orléans (45)",
+        "address": guardian.address,
+        "postal_code": guardian.postal_code,
+        "city": guardian.city,
+        "home_phone": "02 38 55 02 38",
+        "mobile_phone": "06 01 02 03 04",
+        "work_phone": "06 01 02 03 04",
+        "emergency_contact": "Docteur Macheprot",
+        "emergency_phone": "02 38 67 25 03",
+    }.items():
+        setattr(irina, field, value)
+    irina.save()
+    SchoolLevel.objects.update_or_create(
+        student=irina,
+        school_year=SchoolYear.objects.get(establishment=establishment, is_current=True),
+        defaults={
+            "establishment": establishment,
+            "level": choice(establishment, ChoiceKind.SCHOOL_LEVEL, "2nde"),
+        },
+    )
+
+
 def _sample_mails(establishment: Establishment) -> None:
     """One mail of each kind in the outbox, the first time only (the worker then sends them)."""
     if Message.objects.exists() or MessageLog.objects.exists():
@@ -197,11 +237,12 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     )
     for establishment in (conservatoire, saint_jean):
         _current_year(establishment, today)
+        choice_lists_seed(establishment=establishment)
 
     _family(
         conservatoire,
         identifier="abarre1",
-        civility=Civility.MR,
+        civility="Monsieur",
         last_name="ABARRE",
         first_name="Jérémie",
         email="jeremie.abarre@example.org",
@@ -213,7 +254,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _family(
         conservatoire,
         identifier="bmartin1",
-        civility=Civility.MRS,
+        civility="Madame",
         last_name="MARTIN",
         first_name="Béatrice",
         email="beatrice.martin@example.org",
@@ -225,7 +266,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _family(
         saint_jean,
         identifier="cdurand2",
-        civility=Civility.MR,
+        civility="Monsieur",
         last_name="DURAND",
         first_name="Claude",
         email="claude.durand@example.org",
@@ -234,6 +275,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
         city="SAINT-JEAN-DE-LA-RUELLE",
         students=[("Chloé", datetime.date(2012, 11, 20))],
     )
+    _abarre_identity(conservatoire)
     _sample_mails(conservatoire)
     _staff("secretariat1", conservatoire, "Sophie", "LEROY")
     _staff("secretariat2", saint_jean, "Marc", "PETIT")

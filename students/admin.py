@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from accounts.tenancy import TenantAdminMixin
-from students.models import SchoolYear, Student
+from students.models import SchoolLevel, SchoolYear, Student
+
+
+class SchoolLevelInline(TenantAdminMixin, admin.TabularInline):
+    model = SchoolLevel
+    fk_name = "student"
+    extra = 0
+    fields = ["establishment", "school_year", "level"]
 
 
 @admin.register(SchoolYear)
@@ -16,3 +23,4 @@ class StudentAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_filter = ["establishment"]
     search_fields = ["last_name", "first_name", "family__name"]
     autocomplete_fields = ["family"]
+    inlines = [SchoolLevelInline]

@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TENANT_SHARED, TenantModel, check_same_establishment
+from family.fields import PhoneNumberField, PostalCodeField
+from family.models import ChoiceKind, choice_of
 
 
 class SchoolYear(TenantModel):
@@ -49,9 +51,26 @@ class Student(TenantModel):
         on_delete=models.PROTECT,
         related_name="students",
     )
+    civility = choice_of(ChoiceKind.CIVILITY, _("civility"))
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    marital_status = choice_of(ChoiceKind.MARITAL_STATUS, _("family situation"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = PostalCodeField(_("postal code"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    home_phone = PhoneNumberField(_("home phone"))
+    mobile_phone = PhoneNumberField(_("mobile"))
+    work_phone = PhoneNumberField(_("work phone"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    emergency_contact = models.CharField(_("person to contact"), max_length=150, blank=True)
+    emergency_phone = PhoneNumberField(_("emergency phone"))
+    use_guardian_contact = models.BooleanField(
+        _("use the legal guardian's contact details"), default=False
+    )
+    image_rights = models.BooleanField(_("image rights"), default=False)
+    outing_allowed = models.BooleanField(_("may leave alone"), default=False)
 
     tenant_family_path = "family"
 
@@ -65,8 +84,45 @@ class Student(TenantModel):
         return self.full_name
 
     def clean(self):
-        check_same_establishment(self, "family")
+        check_same_establishment(self, "family", "civility", "marital_status")
 
     @property
     def full_name(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}".strip()
+
+
+class SchoolLevel(TenantModel):
+    """A student's level at school ("Niveau scolaire") for one school year."""
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="school_levels"
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.ForeignKey(
+        "family.ChoiceItem",
+        verbose_name=_("school level"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": ChoiceKind.SCHOOL_LEVEL},
+    )
+
+    tenant_family_path = "student__family"
+
+    class Meta:
+        verbose_name = _("school level")
+        verbose_name_plural = _("school levels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year"],
+                name="schoollevel_one_per_year",
+                violation_error_message=_("This student already has a level for this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.school_year}: {self.level}"
+
+    def clean(self):
+        check_same_establishment(self, "student", "school_year", "level")

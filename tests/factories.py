@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from accounts.models import Establishment, User
-from family.models import Civility, Family, Guardian
+from family.models import ChoiceItem, ChoiceKind, Family, Guardian
 from students.models import SchoolYear, Student
 
 
@@ -69,7 +69,14 @@ class GuardianFactory(factory.django.DjangoModelFactory):
 
     family = factory.SubFactory(FamilyFactory)
     establishment = factory.SelfAttribute("family.establishment")
-    civility = Civility.MR
+    civility = factory.LazyAttribute(
+        lambda o: ChoiceItem.objects.get_or_create(
+            establishment=o.establishment,
+            kind=ChoiceKind.CIVILITY,
+            label="Monsieur",
+            defaults={"label_en": "Mr"},
+        )[0]
+    )
     last_name = factory.SelfAttribute("family.name")
     first_name = "Jean"
     email = factory.Sequence(lambda n: f"responsable{n}@example.org")

@@ -38,6 +38,8 @@ def test_a_forged_foreign_key_is_refused_by_the_form(world):
             "family": world.family_c.family.pk,
             "last_name": "INTRUS",
             "first_name": "Eve",
+            "school_levels-TOTAL_FORMS": "0",
+            "school_levels-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
@@ -54,6 +56,8 @@ def test_staff_create_a_student_in_their_establishment(world):
             "family": world.family_b.family.pk,
             "last_name": "MARTIN",
             "first_name": "Zoé",
+            "school_levels-TOTAL_FORMS": "0",
+            "school_levels-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

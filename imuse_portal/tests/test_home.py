@@ -35,7 +35,7 @@ def test_home_shows_the_establishments_welcome_text(world):
 
 
 def test_greeting_without_civility_has_no_gap(world):
-    world.family_a.guardian.civility = ""
+    world.family_a.guardian.civility = None
     world.family_a.guardian.save()
     home = page(client_for(world.family_a.user).get(reverse("home")))
     assert home.h1 == ["Bonjour ABARRE Jérémie"]
