@@ -143,3 +143,63 @@ class Guardian(TenantModel):
     def full_name(self) -> str:
         """Family name in capitals first, as on the guides' screens: "ABARRE Jérémie"."""
         return f"{self.last_name.upper()} {self.first_name}".strip()
+
+
+class ChangeRequest(TenantModel):
+    """The changes a family asked for on one of its records (a guardian, a student), waiting
+    for the staff. Saving never changes the record: the request holds, per field, the value
+    when it was asked for and the value wanted, as text (``Field.value_to_string``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting validation")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    family = models.ForeignKey(
+        Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("record type"), on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    changes = models.JSONField(_("changes"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    reason = models.TextField(_("reason of the refusal"), blank=True)
+
+    tenant_family_path = "family"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(status="pending"),
+                name="changerequest_one_pending_per_record",
+            )
+        ]
+        indexes = [models.Index(fields=["establishment", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.name} {self.object_id} ({self.get_status_display()})"

@@ -1,15 +1,18 @@
 """Writes of the family app."""
 
+import copy
 import re
 import unicodedata
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import queue_mail
 from accounts.models import User
 from family.exceptions import FamilyError
-from family.models import ChoiceItem, ChoiceKind, Guardian
+from family.models import ChangeRequest, ChoiceItem, ChoiceKind, Guardian
 
 
 def _identifier_base(last_name: str) -> str:
@@ -147,3 +150,131 @@ def choice_lists_seed(*, establishment) -> None:
 def choice(establishment, kind: str, label: str) -> ChoiceItem:
     """One entry of an establishment's list, by its French label."""
     return ChoiceItem.objects.get(establishment=establishment, kind=kind, label=label)
+
+
+def _fields(record, names):
+    return [record._meta.get_field(name) for name in names]
+
+
+def _as_text(field, record) -> str:
+    return field.value_to_string(record) or ""
+
+
+def _recipients(family):
+    """The family's logins: who is told about its requests."""
+    return [
+        guardian.user
+        for guardian in family.guardians.select_related("user")
+        if guardian.user is not None and guardian.user.email
+    ]
+
+
+def _tell_family(change_request, template: str, **context) -> None:
+    for user in _recipients(change_request.family):
+        queue_mail(
+            to=user.email,
+            template=template,
+            context={"change_request": change_request, **context},
+            language=user.language,
+            establishment=change_request.family.establishment,
+        )
+
+
+@transaction.atomic
+def change_request_submit(*, record, values: dict, requested_by) -> ChangeRequest | None:
+    """The family saved its record's form: nothing changes on the record; the one pending
+    request of that record is created or updated with each field whose wanted value differs
+    from the stored one (unchanged values make no request), and an acknowledgement is mailed."""
+    content_type = ContentType.objects.get_for_model(record)
+    pending = (
+        ChangeRequest.objects.select_for_update()
+        .filter(content_type=content_type, object_id=record.pk, status=ChangeRequest.Status.PENDING)
+        .first()
+    )
+    earlier = pending.changes if pending else {}
+    wanted = copy.copy(record)  # the record as the family wants it, never saved
+    changes = {}
+    for field in _fields(record, values):
+        value = values[field.name]
+        if field.is_relation:
+            setattr(wanted, field.attname, getattr(value, "pk", value))
+        else:
+            setattr(wanted, field.attname, value)
+        stored, new = _as_text(field, record), _as_text(field, wanted)
+        if new != stored:
+            old = earlier.get(field.name, {}).get("old", stored)
+            changes[field.name] = {"old": old, "new": new}
+    if not changes:
+        if pending is not None:
+            pending.delete()  # everything was set back to the stored values
+        return None
+    if pending is None:
+        pending = ChangeRequest(
+            establishment_id=record.establishment_id,
+            family_id=record.family_id,
+            content_type=content_type,
+            object_id=record.pk,
+        )
+    pending.changes = changes
+    pending.requested_by = requested_by
+    pending.save()
+    _tell_family(pending, "change_request_received", record=record)
+    return pending
+
+
+@transaction.atomic
+def change_request_approve(
+    *, change_request: ChangeRequest, decided_by, confirmed: frozenset[str] = frozenset()
+) -> list[str]:
+    """Apply the request in one transaction. A field whose stored value changed since the
+    request was made is a conflict: applied only if ``confirmed`` names it. Returns the
+    conflicting fields left as they were."""
+    change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if change_request.status != ChangeRequest.Status.PENDING:
+        raise FamilyError(_("This request has already been decided."))
+    model = change_request.content_type.model_class()
+    record = model._default_manager.select_for_update().get(pk=change_request.object_id)
+    skipped = []
+    applied = []
+    for name, change in change_request.changes.items():
+        field = record._meta.get_field(name)
+        if _as_text(field, record) != change["old"] and name not in confirmed:
+            skipped.append(name)
+            continue
+        value = field.to_python(change["new"]) if change["new"] != "" or not field.null else None
+        if field.is_relation:
+            setattr(record, field.attname, value or None)
+        else:
+            setattr(record, field.attname, value)
+        applied.append(field.attname)
+    if applied:
+        record.full_clean()
+        record.save(update_fields=applied)
+        user = getattr(record, "user", None)
+        if "email" in applied and user is not None and not user.is_staff:
+            # The password flow uses the account's e-mail: it follows the validated one.
+            user.email = record.email
+            user.save(update_fields=["email"])
+    change_request.status = ChangeRequest.Status.APPROVED
+    change_request.decided_by = decided_by
+    change_request.decided_at = now()
+    change_request.save()
+    _tell_family(change_request, "change_request_outcome", record=record, skipped=skipped)
+    return skipped
+
+
+@transaction.atomic
+def change_request_reject(*, change_request: ChangeRequest, decided_by, reason: str) -> None:
+    """Refuse the request with a reason told to the family; the record stays as it was."""
+    if not reason.strip():
+        raise FamilyError(_("Give the reason of the refusal: it is sent to the family."))
+    change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if change_request.status != ChangeRequest.Status.PENDING:
+        raise FamilyError(_("This request has already been decided."))
+    change_request.status = ChangeRequest.Status.REJECTED
+    change_request.reason = reason.strip()
+    change_request.decided_by = decided_by
+    change_request.decided_at = now()
+    change_request.save()
+    record = change_request.content_type.get_object_for_this_type(pk=change_request.object_id)
+    _tell_family(change_request, "change_request_outcome", record=record, skipped=[])

@@ -260,3 +260,12 @@ def test_a_password_mail_that_could_not_leave_in_time_loses_its_body(world, sett
     assert "Mot de passe provisoire" not in message.email.body
     assert message.email.alternatives == []
     assert message.email.subject == "Conservatoire 1 : votre nouveau mot de passe"
+
+
+def test_plain_text_mails_are_not_html_escaped(world, client):
+    world.establishment_1.name = "CRR d'Orléans & Loiret"
+    world.establishment_1.save()
+    ask(client, world)
+    (message,) = deliver()
+    assert message.subject == "CRR d'Orléans & Loiret : votre nouveau mot de passe"
+    assert message.body.rstrip().endswith("CRR d'Orléans & Loiret")
