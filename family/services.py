@@ -185,6 +185,8 @@ def change_request_submit(*, record, values: dict, requested_by) -> ChangeReques
     """The family saved its record's form: nothing changes on the record; the one pending
     request of that record is created or updated with each field whose wanted value differs
     from the stored one (unchanged values make no request), and an acknowledgement is mailed."""
+    # The stored values, read again under lock (a form may have changed the object in memory).
+    record = record.__class__._default_manager.select_for_update().get(pk=record.pk)
     content_type = ContentType.objects.get_for_model(record)
     pending = (
         ChangeRequest.objects.select_for_update()

@@ -1,10 +1,9 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from accounts.views import upcoming
+from family import views
 
 app_name = "family"
 
 urlpatterns = [
-    path("", upcoming(_("Family")), name="identity"),
+    path("", views.identity, name="identity"),
 ]

@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from family.models import ChoiceItem, ChoiceKind, Guardian
+
+GUARDIAN_FIELDS = [
+    "civility",
+    "last_name",
+    "first_name",
+    "address",
+    "postal_code",
+    "city",
+    "home_phone",
+    "mobile_phone",
+    "work_phone",
+    "email",
+    "marital_status",
+    "socio_professional",
+    "profession",
+    "extra_phone_1",
+    "extra_phone_2",
+    "extra_phone_3",
+]
+CHOICE_KINDS = {
+    "civility": ChoiceKind.CIVILITY,
+    "marital_status": ChoiceKind.MARITAL_STATUS,
+    "socio_professional": ChoiceKind.SOCIO_PROFESSIONAL,
+    "school_level": ChoiceKind.SCHOOL_LEVEL,
+}
+AUTOCOMPLETE = {
+    "last_name": "family-name",
+    "first_name": "given-name",
+    "address": "street-address",
+    "city": "address-level2",
+    "email": "email",
+    "mobile_phone": "tel",
+    "home_phone": "tel",
+    "work_phone": "tel",
+}
+
+
+class IdentityFormMixin:
+    """Choice lists of the record's establishment, and a marker on each field whose change
+    awaits validation (its stored value said in words, not by colour alone)."""
+
+    required_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, establishment, pending=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, kind in CHOICE_KINDS.items():
+            if name in self.fields:
+                self.fields[name].queryset = ChoiceItem.objects.filter(
+                    establishment=establishment, kind=kind, is_active=True
+                )
+                self.fields[name].empty_label = "—"
+        for name in self.required_fields:
+            self.fields[name].required = True
+        for name, attribute in AUTOCOMPLETE.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs.setdefault("autocomplete", attribute)
+        self.pending_fields = set()
+        for name, change in (pending.changes if pending else {}).items():
+            if name in self.fields:
+                self.pending_fields.add(name)
+                stored = change["old"] or _("(empty)")
+                if name in CHOICE_KINDS and change["old"]:
+                    stored = ChoiceItem.objects.filter(pk=change["old"]).first() or stored
+                self.fields[name].help_text = format_html(
+                    '<span class="change-marker">{}</span> {}',
+                    _("Changed: awaiting validation."),
+                    _("Stored value: %(value)s") % {"value": stored},
+                )
+
+
+class GuardianIdentityForm(IdentityFormMixin, forms.ModelForm):
+    required_fields = ("civility", "last_name", "first_name", "address", "postal_code", "city")
+
+    class Meta:
+        model = Guardian
+        fields = GUARDIAN_FIELDS
+        labels = {
+            "civility": _("Civility"),
+            "last_name": _("Last name"),
+            "first_name": _("First name"),
+            "address": _("Address"),
+            "postal_code": _("Postal code"),
+            "city": _("City"),
+            "home_phone": _("Home phone"),
+            "mobile_phone": _("Mobile"),
+            "work_phone": _("Work phone"),
+            "email": _("E-mail"),
+            "marital_status": _("Family situation"),
+            "socio_professional": _("Socio-professional code"),
+            "profession": _("Profession"),
+            "extra_phone_1": _("Additional phone"),
+            "extra_phone_2": _("Additional phone (2)"),
+            "extra_phone_3": _("Additional phone (3)"),
+        }
+
+    def validate_unique(self):
+        """The record is not saved here: the change goes to a request (family.services)."""
