@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
+from mailer.models import Message
 
 from accounts.services import staff_group_sync
+from family.services import change_request_submit
 from tests.factories import (
     EstablishmentFactory,
     FamilyFactory,
@@ -116,11 +118,19 @@ def world(db) -> World:
     AccessAttempt.objects.create(
         username="c1:ancien1", ip_address="10.0.0.1", user_agent="test", failures_since_start=1
     )
+    family_b = make_family(establishment_1, "bmartin1", "MARTIN", ["Lucas"])
+    # A pending change of family B, so that the change-request pages are tried by everyone.
+    change_request_submit(
+        record=family_b.guardian,
+        values={"city": "TOURS"},
+        requested_by=family_b.user,
+    )
+    Message.objects.all().delete()  # the world starts with an empty outbox
     return World(
         establishment_1=establishment_1,
         establishment_2=establishment_2,
         family_a=make_family(establishment_1, "abarre1", "ABARRE", ["Irina", "Paul"]),
-        family_b=make_family(establishment_1, "bmartin1", "MARTIN", ["Lucas"]),
+        family_b=family_b,
         family_c=make_family(establishment_2, "cdurand2", "DURAND", ["Chloé"]),
         staff_1=make_staff(establishment_1, "secretariat1"),
         staff_2=make_staff(establishment_2, "secretariat2"),

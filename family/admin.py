@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from accounts.tenancy import TenantAdminMixin
 from family import services
 from family.exceptions import FamilyError
-from family.models import ChoiceItem, Family, Guardian
+from family.models import ChangeRequest, ChoiceItem, Family, Guardian
 
 IDENTITY_FIELDS = [
     "establishment",
@@ -124,4 +124,122 @@ class GuardianAdmin(TenantAdminMixin, admin.ModelAdmin):
                 "today": localdate(),
                 "page_title": _("Identifier letters"),
             },
+        )
+
+
+def _shown(field, text: str) -> str:
+    """A stored text value as staff read it (a list entry's label, Oui/Non…)."""
+    if text == "":
+        return "—"
+    if field.is_relation:
+        item = field.related_model._default_manager.filter(pk=text).first()
+        return str(item) if item else text
+    if field.get_internal_type() == "BooleanField":
+        return _("yes") if text == "True" else _("no")
+    return text
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """The queue of pending changes: the diff, then approve (conflicts confirmed one by one)
+    or reject with a reason."""
+
+    list_display = ["record", "family", "fields_changed", "created_at", "status"]
+    list_filter = ["status", "establishment"]
+    list_select_related = ["family", "content_type"]
+    search_fields = ["family__name"]
+    actions = ["approve_selected"]
+    change_form_template = "admin/family/changerequest/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["family", "status", "created_at", "requested_by", "decided_by", "reason"]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("record"))
+    def record(self, change_request):
+        return change_request.content_type.get_object_for_this_type(pk=change_request.object_id)
+
+    @admin.display(description=gettext_lazy("changes"))
+    def fields_changed(self, change_request):
+        return len(change_request.changes)
+
+    def diff(self, change_request):
+        record = self.record(change_request)
+        rows = []
+        for name, change in change_request.changes.items():
+            field = record._meta.get_field(name)
+            current = field.value_to_string(record) or ""
+            rows.append(
+                {
+                    "name": name,
+                    "label": field.verbose_name,
+                    "old": _shown(field, change["old"]),
+                    "new": _shown(field, change["new"]),
+                    "current": _shown(field, current),
+                    "conflict": current != change["old"],
+                }
+            )
+        return record, rows
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change_request = self.get_object(request, object_id)
+        if change_request is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        pending = change_request.status == ChangeRequest.Status.PENDING
+        if request.method == "POST" and pending and self.has_change_permission(request):
+            try:
+                if "_approve" in request.POST:
+                    confirmed = frozenset(request.POST.getlist("confirm"))
+                    skipped = services.change_request_approve(
+                        change_request=change_request, decided_by=request.user, confirmed=confirmed
+                    )
+                    message = _("Request approved.")
+                    if skipped:
+                        message += " " + _("Not applied (changed since): %(fields)s.") % {
+                            "fields": ", ".join(skipped)
+                        }
+                    self.message_user(request, message, messages.SUCCESS)
+                    return redirect(reverse("admin:family_changerequest_changelist"))
+                if "_reject" in request.POST:
+                    services.change_request_reject(
+                        change_request=change_request,
+                        decided_by=request.user,
+                        reason=request.POST.get("reason", ""),
+                    )
+                    self.message_user(request, _("Request rejected."), messages.SUCCESS)
+                    return redirect(reverse("admin:family_changerequest_changelist"))
+            except FamilyError as error:
+                self.message_user(request, error.message, messages.ERROR)
+        record, rows = self.diff(change_request)
+        extra_context = {
+            **(extra_context or {}),
+            "diff_record": record,
+            "diff_rows": rows,
+            "decidable": pending and self.has_change_permission(request),
+            "typed_reason": request.POST.get("reason", ""),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=gettext_lazy("Approve the selected requests"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        approved, skipped_total = 0, 0
+        for change_request in queryset.filter(status=ChangeRequest.Status.PENDING):
+            skipped = services.change_request_approve(
+                change_request=change_request, decided_by=request.user
+            )
+            approved += 1
+            skipped_total += len(skipped)
+        self.message_user(
+            request,
+            _("%(count)d request(s) approved; %(skipped)d field(s) changed since were left.")
+            % {"count": approved, "skipped": skipped_total},
+            messages.SUCCESS,
         )

@@ -37,3 +37,12 @@ def pending_values(change_request, model) -> dict:
         else:
             values[name] = field.to_python(new) if new != "" else ""
     return values
+
+
+def pending_change_count(request) -> int:
+    """Change requests of the staff member's establishment awaiting a decision."""
+    from accounts.tenancy import staff_scope
+    from family.models import ChangeRequest
+
+    pending = ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
+    return staff_scope(pending, request.user).count()

@@ -71,11 +71,11 @@ def test_two_edits_make_one_request_and_unchanged_values_none(world):
         record=guardian, values=identity(guardian, city="BLOIS"), requested_by=None
     )
     assert first.pk == second.pk
-    assert ChangeRequest.objects.count() == 1
+    assert ChangeRequest.objects.filter(family=world.family_a.family).count() == 1
     assert second.changes == {"city": {"old": "ORLEANS", "new": "BLOIS"}}
     # Setting everything back withdraws the request.
     change_request_submit(record=guardian, values=identity(guardian), requested_by=None)
-    assert ChangeRequest.objects.count() == 0
+    assert ChangeRequest.objects.filter(family=world.family_a.family).count() == 0
 
 
 def test_reject_needs_a_reason_and_tells_the_family(world):

@@ -45,7 +45,10 @@ def test_a_change_waits_for_validation_with_markers_then_applies(world):
     world.family_a.guardian.refresh_from_db()
     assert world.family_a.guardian.city == "ORLEANS"
 
-    change_request_approve(change_request=ChangeRequest.objects.get(), decided_by=world.staff_1)
+    change_request_approve(
+        change_request=ChangeRequest.objects.get(family=world.family_a.family),
+        decided_by=world.staff_1,
+    )
     text = page(client.get(URL)).text
     assert "en attente de validation" not in text
     world.family_a.guardian.refresh_from_db()
@@ -55,7 +58,7 @@ def test_a_change_waits_for_validation_with_markers_then_applies(world):
 def test_saving_unchanged_values_asks_for_nothing(world):
     client = client_for(world.family_a.user)
     client.post(URL, form_data(world))
-    assert ChangeRequest.objects.count() == 0
+    assert ChangeRequest.objects.filter(family=world.family_a.family).count() == 0
     assert "Aucune modification" in page(client.get(URL)).text
 
 
@@ -77,7 +80,7 @@ def test_bad_input_gets_messages_next_to_fields_and_keeps_what_was_typed(world):
     for field in ("last_name", "postal_code", "home_phone", "email", "profession"):
         assert f'id="id_{field}_error"' in html, field
     assert 'value="4500"' in html and 'value="123"' in html and 'value="BLOIS"' in html
-    assert ChangeRequest.objects.count() == 0
+    assert ChangeRequest.objects.filter(family=world.family_a.family).count() == 0
 
 
 def test_choices_of_another_establishment_are_refused(world):
@@ -88,7 +91,7 @@ def test_choices_of_another_establishment_are_refused(world):
     )
     response = client_for(world.family_a.user).post(URL, form_data(world, civility=foreign.pk))
     assert response.status_code == 200
-    assert ChangeRequest.objects.count() == 0
+    assert ChangeRequest.objects.filter(family=world.family_a.family).count() == 0
 
 
 def test_identity_page_query_count_is_flat(world, django_assert_max_num_queries):
