@@ -202,4 +202,7 @@ class ChangeRequest(TenantModel):
         indexes = [models.Index(fields=["establishment", "status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.content_type.name} {self.object_id} ({self.get_status_display()})"
+        return _("Request no. %(number)d (%(status)s)") % {
+            "number": self.pk or 0,
+            "status": self.get_status_display(),
+        }

@@ -14,8 +14,13 @@ from mailer.models import Message, MessageLog
 
 from accounts.models import Establishment, User
 from accounts.services import staff_group_sync, temporary_password_send
-from family.models import ChoiceKind, Family, Guardian
-from family.services import choice, choice_lists_seed, family_login_send_identifier
+from family.models import ChangeRequest, ChoiceKind, Family, Guardian
+from family.services import (
+    change_request_submit,
+    choice,
+    choice_lists_seed,
+    family_login_send_identifier,
+)
 from students.models import SchoolLevel, SchoolYear, Student
 
 DEMO_PASSWORD = "Musique2024"
@@ -188,6 +193,18 @@ def _abarre_identity(establishment: Establishment) -> None:
     )
 
 
+def _pending_change(establishment: Establishment) -> None:
+    """A change the ABARRE family asked for, waiting in the staff's queue (once)."""
+    guardian = Guardian.objects.get(user__username=User.family_username(establishment, "abarre1"))
+    if ChangeRequest.objects.filter(family=guardian.family).exists():
+        return
+    change_request_submit(
+        record=guardian,
+        values={"mobile_phone": "06 12 34 56 78", "profession": "Apiculteur et maraîcher"},
+        requested_by=guardian.user,
+    )
+
+
 def _sample_mails(establishment: Establishment) -> None:
     """One mail of each kind in the outbox, the first time only (the worker then sends them)."""
     if Message.objects.exists() or MessageLog.objects.exists():
@@ -277,6 +294,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     )
     _abarre_identity(conservatoire)
     _sample_mails(conservatoire)
+    _pending_change(conservatoire)
     _staff("secretariat1", conservatoire, "Sophie", "LEROY")
     _staff("secretariat2", saint_jean, "Marc", "PETIT")
     _superuser("admin")

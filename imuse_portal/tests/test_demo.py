@@ -118,9 +118,10 @@ def test_demo_outbox_holds_a_sample_of_each_mail_once(demo):
 
     subjects = sorted(message.email.subject for message in Message.objects.all())
     assert subjects == [
+        "Conservatoire 1 : votre demande de modification a bien été reçue",
         "Conservatoire 1 : votre identifiant pour le portail des familles",
         "Conservatoire 1 : votre nouveau mot de passe",
     ]
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=io.StringIO())
-    assert Message.objects.count() == 2
+    assert Message.objects.count() == 3
