@@ -4,12 +4,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import family_only
 from accounts.tenancy import get_object_for
+from family.selectors import pending_request_for, pending_values
+from family.services import change_request_submit
+from students.forms import StudentIdentityForm
 from students.models import Student
-from students.selectors import students_for
+from students.selectors import current_school_level, students_for
 
 
 def get_student_for(request, student_id) -> Student:
@@ -45,13 +48,45 @@ def student_list(request):
 
 
 @family_only
-@require_safe
+@require_http_methods(["GET", "POST"])
 def student_detail(request, student_id: int):
-    """A student's file (Identité, read-only until the records come)."""
+    """A student's file, Identité tab: saving asks the staff for the changes."""
     student = get_student_for(request, student_id)
     students = list(students_for(request))
+    pending = pending_request_for(student)
+    form_kwargs = {"establishment": student.establishment_id, "pending": pending}
+    if request.method == "POST":
+        form = StudentIdentityForm(request.POST, instance=student, **form_kwargs)
+        if form.is_valid():
+            change_request = change_request_submit(
+                record=student, values=form.cleaned_data, requested_by=request.user
+            )
+            if change_request is None:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The student's record is updated and an acknowledgement has been sent "
+                        "to you by e-mail. The changes will apply once the administrative staff "
+                        "have validated them."
+                    ),
+                )
+            return HttpResponseRedirect(reverse("students:detail", args=[student.pk]))
+    else:
+        form = StudentIdentityForm(
+            instance=student, initial=pending_values(pending, Student), **form_kwargs
+        )
+    level = current_school_level(student)
     return render(
         request,
         "students/student_detail.html",
-        {"student": student, "students": students, "page_title": student.full_name},
+        {
+            "student": student,
+            "students": students,
+            "form": form,
+            "pending": pending,
+            "school_level": level,
+            "page_title": student.full_name,
+        },
     )

@@ -23,21 +23,54 @@ def test_student_list_goes_straight_to_an_only_child(world):
     assert response["Location"] == reverse("students:detail", args=[lucas.pk])
 
 
-def test_student_file_shows_the_identity(world):
+def test_student_file_shows_the_identity_form(world):
     irina = world.family_a.students[0]
     response = client_for(world.family_a.user).get(reverse("students:detail", args=[irina.pk]))
     detail = page(response)
     assert detail.h1 == ["ABARRE Irina"]
-    assert "Date de naissance 04/05/2012" in detail.text
+    assert "Date de naissance (obligatoire)" in detail.text
+    assert 'type="date"' in response.content.decode()
+    assert 'value="2012-05-04"' in response.content.decode()
     assert "Conservatoire 1 : ABARRE Irina" in detail.text
 
 
-def test_student_file_in_english_uses_english_dates(world):
+def test_a_students_change_waits_for_validation(world):
+    from family.models import ChangeRequest
+
     irina = world.family_a.students[0]
+    url = reverse("students:detail", args=[irina.pk])
     client = client_for(world.family_a.user)
-    client.post(reverse("accounts:set_language"), {"language": "en"})
-    detail = page(client.get(reverse("students:detail", args=[irina.pk])))
-    assert "Date of birth 04/05/2012" in detail.text
+    response = client.post(
+        url,
+        {
+            "last_name": "ABARRE",
+            "first_name": "Irina",
+            "birth_date": "2012-05-04",
+            "birth_place": "Orléans (45)",
+            "emergency_phone": "0238672503",
+            "image_rights": "on",
+        },
+    )
+    assert response["Location"] == url
+    text = page(client.get(url)).text
+    assert "la fiche de l'élève en attente de validation" in text
+    request = ChangeRequest.objects.get(family=world.family_a.family)
+    assert request.changes["emergency_phone"]["new"] == "02 38 67 25 03"
+    assert request.changes["image_rights"] == {"old": "False", "new": "True"}
+    irina.refresh_from_db()
+    assert irina.birth_place == ""
+
+
+def test_a_bad_date_gets_a_message_and_keeps_the_typed_values(world):
+    irina = world.family_a.students[0]
+    url = reverse("students:detail", args=[irina.pk])
+    response = client_for(world.family_a.user).post(
+        url,
+        {"last_name": "ABARRE", "first_name": "Irina", "birth_date": "31/02/2012", "city": "TOURS"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_birth_date_error"' in html and 'value="TOURS"' in html
 
 
 def test_another_familys_student_is_not_found(world):
@@ -64,7 +97,7 @@ def test_student_file_query_count_is_flat(world, django_assert_max_num_queries):
     client = client_for(world.family_a.user)
     url = reverse("students:detail", args=[world.family_a.students[0].pk])
     client.get(url)
-    with django_assert_max_num_queries(8) as small:
+    with django_assert_max_num_queries(14) as small:
         client.get(url)
     StudentFactory.create_batch(15, family=world.family_a.family)
     with django_assert_max_num_queries(len(small.captured_queries)):

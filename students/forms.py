@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from family.forms import IdentityFormMixin
+from students.models import Student
+
+STUDENT_FIELDS = [
+    "civility",
+    "last_name",
+    "first_name",
+    "birth_date",
+    "birth_place",
+    "marital_status",
+    "address",
+    "postal_code",
+    "city",
+    "home_phone",
+    "mobile_phone",
+    "work_phone",
+    "email",
+    "emergency_contact",
+    "emergency_phone",
+    "use_guardian_contact",
+    "image_rights",
+    "outing_allowed",
+]
+
+
+class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
+    required_fields = ("last_name", "first_name", "birth_date")
+
+    class Meta:
+        model = Student
+        fields = STUDENT_FIELDS
+        widgets = {
+            "birth_date": forms.DateInput(
+                attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"
+            )
+        }
+        labels = {
+            "civility": _("Civility"),
+            "last_name": _("Last name"),
+            "first_name": _("First name"),
+            "birth_date": _("Date of birth"),
+            "birth_place": _("Place of birth"),
+            "marital_status": _("Family situation"),
+            "address": _("Address"),
+            "postal_code": _("Postal code"),
+            "city": _("City"),
+            "home_phone": _("Home phone"),
+            "mobile_phone": _("Mobile"),
+            "work_phone": _("Work phone"),
+            "email": _("E-mail"),
+            "emergency_contact": _("Person to contact"),
+            "emergency_phone": _("Emergency phone"),
+            "use_guardian_contact": _("Use the legal guardian's contact details"),
+            "image_rights": _("Image rights"),
+            "outing_allowed": _("May leave alone"),
+        }
+
+    def validate_unique(self):
+        """The record is not saved here: the change goes to a request."""
