@@ -8,28 +8,10 @@ from django.utils.translation import gettext_lazy
 from accounts.tenancy import TenantAdminMixin
 from family import services
 from family.exceptions import FamilyError
+from family.forms import GUARDIAN_FIELDS
 from family.models import ChangeRequest, ChoiceItem, Family, Guardian
 
-IDENTITY_FIELDS = [
-    "establishment",
-    "civility",
-    "last_name",
-    "first_name",
-    "address",
-    "postal_code",
-    "city",
-    "home_phone",
-    "mobile_phone",
-    "work_phone",
-    "email",
-    "marital_status",
-    "socio_professional",
-    "profession",
-    "extra_phone_1",
-    "extra_phone_2",
-    "extra_phone_3",
-    "user",
-]
+IDENTITY_FIELDS = ["establishment", *GUARDIAN_FIELDS, "user"]
 
 
 @admin.register(ChoiceItem)
