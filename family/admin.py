@@ -130,7 +130,7 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "establishment"]
     list_select_related = ["family", "content_type"]
     search_fields = ["family__name"]
-    actions = ["approve_selected"]
+    actions = ["approve_selected", "reject_selected"]
     change_form_template = "admin/family/changerequest/change_form.html"
 
     def has_add_permission(self, request):
@@ -224,4 +224,33 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             _("%(count)d request(s) approved; %(skipped)d field(s) changed since were left.")
             % {"count": approved, "skipped": skipped_total},
             messages.SUCCESS,
+        )
+
+    @admin.action(description=gettext_lazy("Reject the selected requests"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        """Asks for the reason first (an intermediate page), then rejects them all with it."""
+        pending = queryset.filter(status=ChangeRequest.Status.PENDING)
+        reason = request.POST.get("reason", "")
+        error = ""
+        if "apply" in request.POST:
+            if reason.strip():
+                for change_request in pending:
+                    services.change_request_reject(
+                        change_request=change_request, decided_by=request.user, reason=reason
+                    )
+                self.message_user(request, _("Requests rejected."), messages.SUCCESS)
+                return None
+            error = _("Give the reason of the refusal: it is sent to the family.")
+        return render(
+            request,
+            "admin/family/changerequest/reject_selected.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject the selected requests"),
+                "requests": pending,
+                "reason": reason,
+                "error": error,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
         )

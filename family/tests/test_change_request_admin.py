@@ -87,3 +87,31 @@ def test_staff_of_another_establishment_cannot_decide(world):
     client_for(world.staff_2).post(change_url(request), {"_approve": "1"})
     request.refresh_from_db()
     assert request.status == ChangeRequest.Status.PENDING
+
+
+def test_bulk_rejection_asks_for_the_reason_first(world):
+    change_request_submit(
+        record=world.family_a.guardian, values={"city": "VIERZON"}, requested_by=None
+    )
+    selected = list(ChangeRequest.objects.values_list("pk", flat=True))
+    client = client_for(world.staff_1)
+    url = reverse("admin:family_changerequest_changelist")
+    asked = client.post(url, {"action": "reject_selected", "_selected_action": selected})
+    assert asked.status_code == 200
+    assert "Motif (obligatoire pour refuser" in page(asked).text
+    empty = client.post(
+        url, {"action": "reject_selected", "_selected_action": selected, "apply": "1", "reason": ""}
+    )
+    assert "Indiquez le motif du refus" in page(empty).text
+    assert set(ChangeRequest.objects.values_list("status", flat=True)) == {"pending"}
+    client.post(
+        url,
+        {
+            "action": "reject_selected",
+            "_selected_action": selected,
+            "apply": "1",
+            "reason": "Justificatif manquant.",
+        },
+    )
+    assert set(ChangeRequest.objects.values_list("status", flat=True)) == {"rejected"}
+    assert set(ChangeRequest.objects.values_list("reason", flat=True)) == {"Justificatif manquant."}
