@@ -28,6 +28,25 @@ CHOICE_KINDS = {
     "socio_professional": ChoiceKind.SOCIO_PROFESSIONAL,
     "school_level": ChoiceKind.SCHOOL_LEVEL,
 }
+# The labels of the guides' Identité tabs, shared by the guardian's and the students' forms.
+IDENTITY_LABELS = {
+    "civility": _("Civility"),
+    "last_name": _("Last name"),
+    "first_name": _("First name"),
+    "address": _("Address"),
+    "postal_code": _("Postal code"),
+    "city": _("City"),
+    "home_phone": _("Home phone"),
+    "mobile_phone": _("Mobile"),
+    "work_phone": _("Work phone"),
+    "email": _("E-mail"),
+    "marital_status": _("Family situation"),
+    "socio_professional": _("Socio-professional code"),
+    "profession": _("Profession"),
+    "extra_phone_1": _("Additional phone"),
+    "extra_phone_2": _("Additional phone (2)"),
+    "extra_phone_3": _("Additional phone (3)"),
+}
 AUTOCOMPLETE = {
     "last_name": "family-name",
     "first_name": "given-name",
@@ -79,24 +98,7 @@ class GuardianIdentityForm(IdentityFormMixin, forms.ModelForm):
     class Meta:
         model = Guardian
         fields = GUARDIAN_FIELDS
-        labels = {
-            "civility": _("Civility"),
-            "last_name": _("Last name"),
-            "first_name": _("First name"),
-            "address": _("Address"),
-            "postal_code": _("Postal code"),
-            "city": _("City"),
-            "home_phone": _("Home phone"),
-            "mobile_phone": _("Mobile"),
-            "work_phone": _("Work phone"),
-            "email": _("E-mail"),
-            "marital_status": _("Family situation"),
-            "socio_professional": _("Socio-professional code"),
-            "profession": _("Profession"),
-            "extra_phone_1": _("Additional phone"),
-            "extra_phone_2": _("Additional phone (2)"),
-            "extra_phone_3": _("Additional phone (3)"),
-        }
+        labels = IDENTITY_LABELS
 
     def validate_unique(self):
         """The record is not saved here: the change goes to a request (family.services)."""

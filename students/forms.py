@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from family.forms import IdentityFormMixin
+from family.forms import IDENTITY_LABELS, IdentityFormMixin
 from students.models import Student
 
 STUDENT_FIELDS = [
@@ -38,19 +38,9 @@ class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
             )
         }
         labels = {
-            "civility": _("Civility"),
-            "last_name": _("Last name"),
-            "first_name": _("First name"),
+            **IDENTITY_LABELS,
             "birth_date": _("Date of birth"),
             "birth_place": _("Place of birth"),
-            "marital_status": _("Family situation"),
-            "address": _("Address"),
-            "postal_code": _("Postal code"),
-            "city": _("City"),
-            "home_phone": _("Home phone"),
-            "mobile_phone": _("Mobile"),
-            "work_phone": _("Work phone"),
-            "email": _("E-mail"),
             "emergency_contact": _("Person to contact"),
             "emergency_phone": _("Emergency phone"),
             "use_guardian_contact": _("Use the legal guardian's contact details"),

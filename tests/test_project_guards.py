@@ -135,3 +135,23 @@ def test_ci_runs_on_postgresql(db):
     if not CI:
         pytest.skip("outside CI the embedded SQLite database is allowed")
     assert connection.vendor == "postgresql"
+
+
+def test_manage_py_is_in_development_mode_only_without_any_environment(tmp_path):
+    """A bare checkout runs commands on its SQLite file; a configured one stays strict."""
+    bare = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={k: v for k, v in clean_env().items() if k != "DJANGO_SETTINGS_MODULE"},
+        capture_output=True,
+        text=True,
+    )
+    assert bare.returncode == 0, bare.stderr
+    configured = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}"),
+        capture_output=True,
+        text=True,
+    )
+    assert "SECRET_KEY must be set when DEBUG is off" in configured.stderr

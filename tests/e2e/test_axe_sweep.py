@@ -19,42 +19,40 @@ def test_every_portal_page_passes_axe(world, context, live_server, page, languag
     anonymous_page = anonymous.new_page()
     failures = []
     visited = 0
+
+    def check(tab, what: str) -> None:
+        if violations := axe_violations(tab):
+            failures.append(f"{what} ({language}):\n{describe(violations)}")
+
     try:
         for url, user in readable_pages(world):
             tab = page if user is not None else anonymous_page
             assert tab.goto(url).status == 200, url
             visited += 1
-            violations = axe_violations(tab)
-            if violations:
-                failures.append(f"{url} ({language}):\n{describe(violations)}")
+            check(tab, url)
         # States a family also meets: the login form with errors, a missing page.
         anonymous_page.goto("/connexion/")
         anonymous_page.get_by_role(
             "button", name="Se connecter" if language == "fr" else "Log in"
         ).click()
         anonymous_page.wait_for_selector("#error-summary")
-        if violations := axe_violations(anonymous_page):
-            failures.append(f"login with errors ({language}):\n{describe(violations)}")
+        check(anonymous_page, "login with errors")
         page.goto("/nulle-part/")
-        if violations := axe_violations(page):
-            failures.append(f"404 ({language}):\n{describe(violations)}")
+        check(page, "404")
         anonymous_page.goto("/mot-de-passe/nouveau/")
         anonymous_page.locator("main button[type=submit]").click()
         anonymous_page.wait_for_selector("#error-summary")
-        if violations := axe_violations(anonymous_page):
-            failures.append(f"new password with errors ({language}):\n{describe(violations)}")
+        check(anonymous_page, "new password with errors")
         anonymous_page.locator("#id_establishment").select_option(index=1)
         anonymous_page.fill("#id_identifier", "abarre1")
         anonymous_page.fill("#id_email", "someone@example.org")
         anonymous_page.locator("main button[type=submit]").click()
         anonymous_page.wait_for_selector(".alert-success")
-        if violations := axe_violations(anonymous_page):
-            failures.append(f"new password sent ({language}):\n{describe(violations)}")
+        check(anonymous_page, "new password sent")
         page.goto("/mot-de-passe/")
         page.locator("main button[type=submit]").click()
         page.wait_for_selector("#error-summary")
-        if violations := axe_violations(page):
-            failures.append(f"password change with errors ({language}):\n{describe(violations)}")
+        check(page, "password change with errors")
     finally:
         anonymous.close()
     assert visited == len(list(readable_pages(world)))
