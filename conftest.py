@@ -7,15 +7,19 @@ family C (another establishment), staff of each establishment, a superuser.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from mailer.models import Message
 
 from accounts.services import staff_group_sync
-from family.services import change_request_submit
+from family.models import DocumentType
+from family.services import change_request_submit, document_import, document_submit
+from family.uploads import check_upload
 from tests.factories import (
     EstablishmentFactory,
     FamilyFactory,
@@ -53,6 +57,12 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session, exitstatus):
     if CI and _skipped:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    # The uploaded documents of the tests live in a temporary folder of their own.
+    from django.conf import settings
+
+    location = str(settings.STORAGES["documents"]["OPTIONS"]["location"])
+    if "portal-test-documents-" in location:
+        shutil.rmtree(location, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -80,6 +90,9 @@ class World:
     staff_1: object
     staff_2: object
     superuser: object
+    family_document_type: object  # establishment 1 asks each family for it
+    student_document_type: object  # establishment 1 asks it for each student
+    document_a: object  # a file family A sent, awaiting check
 
     def users(self) -> dict[str, object | None]:
         """Every persona by name; anonymous is None."""
@@ -125,17 +138,50 @@ def world(db) -> World:
         values={"city": "TOURS"},
         requested_by=family_b.user,
     )
+    family_a = make_family(establishment_1, "abarre1", "ABARRE", ["Irina", "Paul"])
+    family_c = make_family(establishment_2, "cdurand2", "DURAND", ["Chloé"])
+    types = {}
+    for establishment in (establishment_1, establishment_2):
+        types[establishment.pk] = (
+            DocumentType.objects.create(
+                establishment=establishment, name="Justificatif de domicile", holder="family"
+            ),
+            DocumentType.objects.create(
+                establishment=establishment, name="Attestation d'assurance", holder="student"
+            ),
+        )
+    family_type, student_type = types[establishment_1.pk]
+    document_a = send_document(family_a, family_type)
+    send_document(family_c, types[establishment_2.pk][1], student=family_c.students[0])
     Message.objects.all().delete()  # the world starts with an empty outbox
     return World(
         establishment_1=establishment_1,
         establishment_2=establishment_2,
-        family_a=make_family(establishment_1, "abarre1", "ABARRE", ["Irina", "Paul"]),
+        family_a=family_a,
         family_b=family_b,
-        family_c=make_family(establishment_2, "cdurand2", "DURAND", ["Chloé"]),
+        family_c=family_c,
         staff_1=make_staff(establishment_1, "secretariat1"),
         staff_2=make_staff(establishment_2, "secretariat2"),
         superuser=SuperUserFactory(username="admin"),
+        family_document_type=family_type,
+        student_document_type=student_type,
+        document_a=document_a,
     )
+
+
+def send_document(persona, document_type, *, student=None, content=None, name="scan.pdf"):
+    """A file a family imported and sent (status "received"), through the services."""
+    from family.tests.upload_files import pdf
+
+    upload = SimpleUploadedFile(name, content if content is not None else pdf())
+    draft = document_import(
+        family=persona.family,
+        student=student,
+        document_type=document_type,
+        checked=check_upload(upload),
+        uploaded_by=persona.user,
+    )
+    return document_submit(document=draft, submitted_by=persona.user)
 
 
 def client_for(user) -> Client:

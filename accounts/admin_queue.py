@@ -16,6 +16,7 @@ class Queue:
     count: Callable  # (request) -> int, already scoped to the request's user
     url_name: str
     permission: str  # the user sees the line only with this permission
+    query: str = ""  # a list filter, e.g. "?status__exact=received"
 
 
 _queues: list[Queue] = []
@@ -35,7 +36,7 @@ def awaiting(request) -> list[dict]:
                 {
                     "label": queue.label,
                     "count": queue.count(request),
-                    "url": reverse(queue.url_name),
+                    "url": reverse(queue.url_name) + queue.query,
                 }
             )
     return lines

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,7 +10,8 @@ from accounts.tenancy import TenantAdminMixin
 from family import services
 from family.exceptions import FamilyError
 from family.forms import GUARDIAN_FIELDS
-from family.models import ChangeRequest, ChoiceItem, Family, Guardian
+from family.models import ChangeRequest, ChoiceItem, Document, DocumentType, Family, Guardian
+from family.views import document_response
 
 IDENTITY_FIELDS = ["establishment", *GUARDIAN_FIELDS, "user"]
 
@@ -200,13 +202,14 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
                     return redirect(reverse("admin:family_changerequest_changelist"))
             except FamilyError as error:
                 self.message_user(request, error.message, messages.ERROR)
+            # Nothing else is saved from this page: back to it, with the message.
+            return redirect(request.path)
         record, rows = self.diff(change_request)
         extra_context = {
             **(extra_context or {}),
             "diff_record": record,
             "diff_rows": rows,
             "decidable": pending and self.has_change_permission(request),
-            "typed_reason": request.POST.get("reason", ""),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -229,28 +232,197 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Reject the selected requests"), permissions=["change"])
     def reject_selected(self, request, queryset):
         """Asks for the reason first (an intermediate page), then rejects them all with it."""
-        pending = queryset.filter(status=ChangeRequest.Status.PENDING)
-        reason = request.POST.get("reason", "")
-        error = ""
-        if "apply" in request.POST:
-            if reason.strip():
-                for change_request in pending:
-                    services.change_request_reject(
-                        change_request=change_request, decided_by=request.user, reason=reason
-                    )
-                self.message_user(request, _("Requests rejected."), messages.SUCCESS)
-                return None
-            error = _("Give the reason of the refusal: it is sent to the family.")
-        return render(
+        return refuse_selected(
+            self,
             request,
-            "admin/family/changerequest/reject_selected.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject the selected requests"),
-                "requests": pending,
-                "reason": reason,
-                "error": error,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            queryset.filter(status=ChangeRequest.Status.PENDING),
+            action="reject_selected",
+            title=_("Reject the selected requests"),
+            intro=_("These requests will be rejected, and each family told the reason:"),
+            button=_("Reject"),
+            decide=lambda change_request, reason: services.change_request_reject(
+                change_request=change_request, decided_by=request.user, reason=reason
+            ),
+            done=_("Requests rejected."),
+        )
+
+
+def refuse_selected(model_admin, request, queryset, *, action, title, intro, button, decide, done):
+    """A bulk refusal: an intermediate page asks for the reason once, then ``decide(item,
+    reason)`` runs for each selected item still awaiting a decision."""
+    reason = request.POST.get("reason", "")
+    error = ""
+    if "apply" in request.POST:
+        if reason.strip():
+            for item in queryset:
+                decide(item, reason)
+            model_admin.message_user(request, done, messages.SUCCESS)
+            return None
+        error = _("Give the reason of the refusal: it is sent to the family.")
+    opts = model_admin.model._meta
+    return render(
+        request,
+        "admin/refuse_selected.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "button": button,
+            "items": queryset,
+            "reason": reason,
+            "error": error,
+            "opts": opts,
+            "action": action,
+            "back_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """The documents the establishment asks for, of each family or of each student."""
+
+    list_display = ["name", "holder", "is_required", "is_active", "position", "establishment"]
+    list_editable = ["is_required", "is_active", "position"]
+    list_filter = ["holder", "is_required", "is_active", "establishment"]
+    search_fields = ["name", "name_en"]
+    fields = [
+        "establishment",
+        "name",
+        "name_en",
+        "description",
+        "holder",
+        "is_required",
+        "is_active",
+        "position",
+    ]
+
+
+@admin.register(Document)
+class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """The documents families sent: open each file, then accept it or refuse it with a reason
+    (mailed to the family). Files are never deleted here: they are the family's history."""
+
+    list_display = ["document_type", "holder", "family", "status", "submitted_at", "kind"]
+    list_filter = ["status", "document_type", "establishment"]
+    list_select_related = ["document_type", "family", "student"]
+    search_fields = ["family__name", "student__last_name", "student__first_name"]
+    actions = ["accept_selected", "refuse_selected"]
+    change_form_template = "admin/family/document/change_form.html"
+    readonly_fields = [
+        "family",
+        "student",
+        "document_type",
+        "status",
+        "original_name",
+        "kind",
+        "size",
+        "reduced",
+        "submitted_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        # Files imported but not sent are the family's business until they press Send.
+        return super().get_queryset(request).exclude(status=Document.Status.DRAFT)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("for"))
+    def holder(self, document):
+        return document.student or _("the family")
+
+    @admin.display(description=gettext_lazy("type"))
+    def kind(self, document):
+        return document.kind
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/fichier/",
+                self.admin_site.admin_view(self.file_view),
+                name="family_document_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, object_id):
+        """The file, for the establishment's staff only (another establishment's is a 404)."""
+        document = self.get_object(request, object_id)
+        if document is None or not self.has_view_permission(request, document):
+            raise Http404
+        inline = request.GET.get("apercu") == "1" and document.mime_type.startswith("image/")
+        return document_response(document, inline=inline)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        document = self.get_object(request, object_id)
+        if document is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        decidable = document.status == Document.Status.RECEIVED and self.has_change_permission(
+            request
+        )
+        if request.method == "POST" and decidable:
+            try:
+                if "_accept" in request.POST:
+                    services.document_accept(document=document, decided_by=request.user)
+                    self.message_user(request, _("Document accepted."), messages.SUCCESS)
+                    return redirect(self._queue_url())
+                if "_refuse" in request.POST:
+                    services.document_refuse(
+                        document=document,
+                        decided_by=request.user,
+                        reason=request.POST.get("reason", ""),
+                    )
+                    self.message_user(
+                        request, _("Document refused; the family is told why."), messages.SUCCESS
+                    )
+                    return redirect(self._queue_url())
+            except FamilyError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            return redirect(request.path)
+        extra_context = {
+            **(extra_context or {}),
+            "document": document,
+            "file_url": reverse("admin:family_document_file", args=[document.pk]),
+            "decidable": decidable,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _queue_url(self) -> str:
+        return reverse("admin:family_document_changelist") + "?status__exact=received"
+
+    @admin.action(description=gettext_lazy("Accept the selected documents"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        accepted = 0
+        for document in queryset.filter(status=Document.Status.RECEIVED):
+            services.document_accept(document=document, decided_by=request.user)
+            accepted += 1
+        self.message_user(
+            request, _("%(count)d document(s) accepted.") % {"count": accepted}, messages.SUCCESS
+        )
+
+    @admin.action(description=gettext_lazy("Refuse the selected documents"), permissions=["change"])
+    def refuse_selected(self, request, queryset):
+        return refuse_selected(
+            self,
+            request,
+            queryset.filter(status=Document.Status.RECEIVED).select_related(
+                "family", "student", "document_type"
+            ),
+            action="refuse_selected",
+            title=_("Refuse the selected documents"),
+            intro=_("These documents will be refused, and each family told the reason:"),
+            button=_("Refuse"),
+            decide=lambda document, reason: services.document_refuse(
+                document=document, decided_by=request.user, reason=reason
+            ),
+            done=_("Documents refused."),
         )

@@ -8,7 +8,7 @@ class FamilyConfig(AppConfig):
 
     def ready(self):
         from accounts import admin_queue
-        from family.selectors import pending_change_count
+        from family.selectors import documents_to_check_count, pending_change_count
 
         admin_queue.register(
             admin_queue.Queue(
@@ -16,5 +16,14 @@ class FamilyConfig(AppConfig):
                 pending_change_count,
                 "admin:family_changerequest_changelist",
                 "family.view_changerequest",
+            )
+        )
+        admin_queue.register(
+            admin_queue.Queue(
+                _("Documents to check"),
+                documents_to_check_count,
+                "admin:family_document_changelist",
+                "family.view_document",
+                query="?status__exact=received",
             )
         )

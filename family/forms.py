@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from family.models import ChoiceItem, ChoiceKind, Guardian
+from family.uploads import ACCEPT_ATTRIBUTE, UploadRefused, check_upload
 
 GUARDIAN_FIELDS = [
     "civility",
@@ -102,3 +103,35 @@ class GuardianIdentityForm(IdentityFormMixin, forms.ModelForm):
 
     def validate_unique(self):
         """The record is not saved here: the change goes to a request (family.services)."""
+
+
+class DocumentUploadForm(forms.Form):
+    """*Parcourir* then *Importer*: one file, checked in full before anything is stored."""
+
+    file = forms.FileField(
+        label=_("File to import"),
+        help_text=_(
+            "PDF, JPEG or PNG, up to 2 MB. A larger photo (up to 10 MB) is reduced to fit."
+        ),
+        allow_empty_file=True,  # check_upload says it in the portal's own words
+        error_messages={"required": _("Choose a file first (button Browse).")},
+        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.checked = check_upload(upload)
+        except UploadRefused as refusal:
+            raise forms.ValidationError(refusal.message, code="refused") from None
+        return upload
+
+
+class DocumentRefusalForm(forms.Form):
+    """The staff's reason when they refuse a document (sent to the family)."""
+
+    reason = forms.CharField(
+        label=_("Reason (required to refuse, sent to the family)"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=1000,
+    )

@@ -206,3 +206,173 @@ class ChangeRequest(TenantModel):
             "number": self.pk or 0,
             "status": self.get_status_display(),
         }
+
+
+def documents_storage():
+    """The private storage of uploaded documents: never served by a public URL, only through
+    the views that check who asks (family.views, family.admin)."""
+    from django.core.files.storage import storages
+
+    return storages["documents"]
+
+
+class DocumentType(TenantModel):
+    """A document an establishment asks families for ("Justificatif de domicile"), once per
+    family or once per student, required or not."""
+
+    class Holder(models.TextChoices):
+        FAMILY = "family", _("the family")
+        STUDENT = "student", _("each student")
+
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(
+        _("name in English"), max_length=100, blank=True, help_text=_("Optional.")
+    )
+    description = models.TextField(
+        _("explanation for the families"),
+        blank=True,
+        help_text=_('Shown to families, e.g. "less than three months old".'),
+    )
+    holder = models.CharField(
+        _("asked of"), max_length=10, choices=Holder.choices, default=Holder.FAMILY
+    )
+    is_required = models.BooleanField(_("required"), default=True)
+    is_active = models.BooleanField(
+        _("asked for"), default=True, help_text=_("Untick to stop asking for it; files are kept.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    tenant_family_path = TENANT_SHARED
+
+    class Meta:
+        ordering = ["holder", "position", "name", "pk"]
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "holder", "name"],
+                name="documenttype_name_unique",
+                violation_error_message=_("This establishment already asks for this document."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.name_en and get_language() == "en":
+            return self.name_en
+        return self.name
+
+
+class Document(TenantModel):
+    """One file a family sent for a document type (for the family, or for one of its
+    students). Sending another file for the same type keeps the earlier ones as history."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("imported, not sent yet")
+        RECEIVED = "received", _("received, awaiting check")
+        ACCEPTED = "accepted", _("accepted")
+        REFUSED = "refused", _("refused")
+        REPLACED = "replaced", _("replaced before being checked")
+
+    family = models.ForeignKey(
+        Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="documents"
+    )
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    document_type = models.ForeignKey(
+        DocumentType,
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    file = models.FileField(_("file"), storage=documents_storage, max_length=200)
+    original_name = models.CharField(_("name of the file sent"), max_length=160)
+    mime_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size"))
+    reduced = models.BooleanField(_("photo reduced to fit"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("imported on"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("checked on"), null=True, blank=True)
+    reason = models.TextField(_("reason of the refusal"), blank=True)
+
+    tenant_family_path = "family"
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            # One file awaiting check, and one imported but not sent, per family document and
+            # per student document (two constraints each: a NULL student is never "equal").
+            models.UniqueConstraint(
+                fields=["family", "document_type"],
+                condition=Q(student__isnull=True, status="received"),
+                name="document_one_received_per_family_type",
+            ),
+            models.UniqueConstraint(
+                fields=["student", "document_type"],
+                condition=Q(student__isnull=False, status="received"),
+                name="document_one_received_per_student_type",
+            ),
+            models.UniqueConstraint(
+                fields=["family", "document_type"],
+                condition=Q(student__isnull=True, status="draft"),
+                name="document_one_draft_per_family_type",
+            ),
+            models.UniqueConstraint(
+                fields=["student", "document_type"],
+                condition=Q(student__isnull=False, status="draft"),
+                name="document_one_draft_per_student_type",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["establishment", "status", "submitted_at"]),
+            models.Index(fields=["family", "student", "document_type"]),
+        ]
+
+    def __str__(self) -> str:
+        if self.student_id:
+            return f"{self.document_type} – {self.student}"
+        return f"{self.document_type} – {self.family}"
+
+    def clean(self):
+        check_same_establishment(self, "family", "student", "document_type")
+
+    @property
+    def kind(self) -> str:
+        return {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}.get(
+            self.mime_type, self.mime_type
+        )
+
+    def download_name(self) -> str:
+        """The name a download is saved under: the document's, never the one uploaded."""
+        from django.utils.text import slugify
+
+        base = slugify(str(self.document_type)) or "document"
+        if self.student_id:
+            base = f"{base}-{slugify(self.student.first_name)}"
+        extension = self.file.name.rpartition(".")[2]
+        return f"{base}-{self.uploaded_at:%Y-%m-%d}.{extension}"

@@ -1,4 +1,7 @@
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext
 
 from family.models import Guardian
 
@@ -46,3 +49,72 @@ def pending_change_count(request) -> int:
 
     pending = ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
     return staff_scope(pending, request.user).count()
+
+
+@dataclass
+class DocumentSlot:
+    """One document asked for (of the family, or of one student) and the files sent for it."""
+
+    document_type: object
+    draft: object | None = None  # imported, waiting for *Valider*
+    current: object | None = None  # the last file sent: its status is the slot's state
+    history: list = field(default_factory=list)  # earlier files sent, newest first
+
+    @property
+    def state(self) -> str:
+        return self.current.status if self.current else "missing"
+
+    @property
+    def state_label(self) -> str:
+        if self.current is None:
+            return gettext("missing")
+        return self.current.get_status_display()
+
+
+def _slots(types, documents) -> list[DocumentSlot]:
+    slots = {document_type.pk: DocumentSlot(document_type) for document_type in types}
+    for document in documents:  # newest first
+        slot = slots[document.document_type_id]
+        if document.status == document.Status.DRAFT:
+            slot.draft = document
+        elif slot.current is None:
+            slot.current = document
+        else:
+            slot.history.append(document)
+    return list(slots.values())
+
+
+def document_slots(*, family, student=None) -> list[DocumentSlot]:
+    """The documents asked of a family (``student=None``) or of one of its students, each with
+    its state and files; two queries whatever the number of files."""
+    from family.models import Document, DocumentType
+
+    holder = DocumentType.Holder.STUDENT if student is not None else DocumentType.Holder.FAMILY
+    types = list(
+        DocumentType.objects.filter(
+            establishment=family.establishment_id, holder=holder, is_active=True
+        )
+    )
+    documents = Document.objects.filter(
+        family=family, student=student, document_type__in=[t.pk for t in types]
+    ).order_by("-uploaded_at", "-pk")
+    return _slots(types, documents)
+
+
+def document_slot(*, family, student, document_type) -> DocumentSlot:
+    """One document asked for, with its files."""
+    from family.models import Document
+
+    documents = Document.objects.filter(
+        family=family, student=student, document_type=document_type
+    ).order_by("-uploaded_at", "-pk")
+    return _slots([document_type], documents)[0]
+
+
+def documents_to_check_count(request) -> int:
+    """Documents of the staff member's establishment sent and awaiting a check."""
+    from accounts.tenancy import staff_scope
+    from family.models import Document
+
+    received = Document.objects.filter(status=Document.Status.RECEIVED)
+    return staff_scope(received, request.user).count()

@@ -1,10 +1,13 @@
 """Writes of the family app."""
 
 import copy
+import logging
 import re
 import unicodedata
+import uuid
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.emails import queue_mail
 from accounts.models import User
 from family.exceptions import FamilyError
-from family.models import ChangeRequest, ChoiceItem, ChoiceKind, Guardian
+from family.models import (
+    ChangeRequest,
+    ChoiceItem,
+    ChoiceKind,
+    Document,
+    DocumentType,
+    Family,
+    Guardian,
+)
+from family.uploads import CheckedFile
+
+logger = logging.getLogger(__name__)
 
 
 def _identifier_base(last_name: str) -> str:
@@ -280,3 +294,128 @@ def change_request_reject(*, change_request: ChangeRequest, decided_by, reason: 
     change_request.save()
     record = change_request.content_type.get_object_for_this_type(pk=change_request.object_id)
     _tell_family(change_request, "change_request_outcome", record=record, skipped=[])
+
+
+def _document_slot(*, family: Family, student, document_type: DocumentType) -> dict:
+    """The lookup of one document slot (a type, for the family or for one student), after
+    checking that the three belong together."""
+    if document_type.establishment_id != family.establishment_id or not document_type.is_active:
+        raise FamilyError(_("This document is not asked for."))
+    if document_type.holder == DocumentType.Holder.STUDENT:
+        if student is None or student.family_id != family.pk:
+            raise FamilyError(_("This document is asked for each student: choose the student."))
+        return {"family": family, "student": student, "document_type": document_type}
+    if student is not None:
+        raise FamilyError(_("This document is asked for the family, not for a student."))
+    return {"family": family, "student": None, "document_type": document_type}
+
+
+def _delete_file_after_commit(name: str) -> None:
+    storage = Document._meta.get_field("file").storage
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def document_import(
+    *, family: Family, student, document_type: DocumentType, checked: CheckedFile, uploaded_by
+) -> Document:
+    """*Importer*: store a checked file, not yet sent to the staff (the family confirms it with
+    *Valider*). An earlier file imported but not sent for the same document is replaced."""
+    slot = _document_slot(family=family, student=student, document_type=document_type)
+    storage = Document._meta.get_field("file").storage
+    # A generated name, never the family's: nothing it types reaches the file system.
+    name = storage.save(
+        f"{family.establishment_id}/{uuid.uuid4().hex}.{checked.extension}",
+        ContentFile(checked.content),
+    )
+    try:
+        with transaction.atomic():
+            Family.objects.select_for_update().filter(pk=family.pk).first()
+            for draft in Document.objects.filter(**slot, status=Document.Status.DRAFT):
+                _delete_file_after_commit(draft.file.name)
+                draft.delete()
+            return Document.objects.create(
+                establishment_id=family.establishment_id,
+                **slot,
+                status=Document.Status.DRAFT,
+                file=name,
+                original_name=checked.original_name,
+                mime_type=checked.mime,
+                size=len(checked.content),
+                reduced=checked.reduced,
+                uploaded_by=uploaded_by,
+            )
+    except BaseException:
+        storage.delete(name)  # the row was not stored: neither is the file
+        raise
+
+
+@transaction.atomic
+def document_submit(*, document: Document, submitted_by) -> Document:
+    """*Valider*: the imported file goes to the staff to be checked. A file of the same
+    document still awaiting check is replaced by it (and kept in the history)."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status != Document.Status.DRAFT:
+        raise FamilyError(_("This file has already been sent."))
+    if not document.document_type.is_active:
+        raise FamilyError(_("This document is not asked for any more."))
+    Document.objects.select_for_update().filter(
+        family=document.family_id,
+        student=document.student_id,
+        document_type=document.document_type_id,
+        status=Document.Status.RECEIVED,
+    ).update(status=Document.Status.REPLACED)
+    document.status = Document.Status.RECEIVED
+    document.submitted_at = now()
+    document.save(update_fields=["status", "submitted_at"])
+    return document
+
+
+@transaction.atomic
+def document_discard(*, document: Document) -> None:
+    """*Annuler*: an imported file the family does not send is deleted, file included."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status != Document.Status.DRAFT:
+        raise FamilyError(_("This file has already been sent."))
+    _delete_file_after_commit(document.file.name)
+    document.delete()
+
+
+def _decide(document: Document) -> Document:
+    document = Document.objects.select_for_update().select_related("family").get(pk=document.pk)
+    if document.status != Document.Status.RECEIVED:
+        raise FamilyError(_("This document has already been checked."))
+    return document
+
+
+@transaction.atomic
+def document_accept(*, document: Document, decided_by) -> Document:
+    """The staff accept a document they checked."""
+    document = _decide(document)
+    document.status = Document.Status.ACCEPTED
+    document.decided_by = decided_by
+    document.decided_at = now()
+    document.save(update_fields=["status", "decided_by", "decided_at"])
+    return document
+
+
+@transaction.atomic
+def document_refuse(*, document: Document, decided_by, reason: str) -> Document:
+    """The staff refuse a document, with a reason mailed to the family, who may send another
+    file (the refused one stays in the history)."""
+    if not reason.strip():
+        raise FamilyError(_("Give the reason of the refusal: it is sent to the family."))
+    document = _decide(document)
+    document.status = Document.Status.REFUSED
+    document.reason = reason.strip()
+    document.decided_by = decided_by
+    document.decided_at = now()
+    document.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    for user in _recipients(document.family):
+        queue_mail(
+            to=user.email,
+            template="document_refused",
+            context={"document": document},
+            language=user.language,
+            establishment=document.family.establishment,
+        )
+    return document

@@ -1,23 +1,42 @@
+import logging
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import family_only
+from accounts.tenancy import get_object_for
 from family import services
-from family.forms import GuardianIdentityForm
-from family.selectors import guardian_for_user, pending_request_for, pending_values
+from family.exceptions import FamilyError
+from family.forms import DocumentUploadForm, GuardianIdentityForm
+from family.models import Document, DocumentType
+from family.selectors import (
+    document_slot,
+    document_slots,
+    guardian_for_user,
+    pending_request_for,
+    pending_values,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _guardian(request):
+    guardian = guardian_for_user(request.user)
+    if guardian is None:
+        raise Http404
+    return guardian
 
 
 @family_only
 @require_http_methods(["GET", "POST"])
 def identity(request):
     """Famille → Identité: the guardian's record; saving asks the staff for the changes."""
-    guardian = guardian_for_user(request.user)
-    if guardian is None:
-        raise Http404
+    guardian = _guardian(request)
     pending = pending_request_for(guardian)
     form_kwargs = {"establishment": guardian.establishment_id, "pending": pending}
     if request.method == "POST":
@@ -52,3 +71,151 @@ def identity(request):
             "page_title": gettext_lazy("Family"),
         },
     )
+
+
+@family_only
+@require_safe
+def documents(request):
+    """Famille → Documents fournis: the documents asked of the family, each with its state."""
+    guardian = _guardian(request)
+    return render(
+        request,
+        "family/documents.html",
+        {
+            "slots": document_slots(family=guardian.family),
+            "page_title": gettext_lazy("Documents provided"),
+        },
+    )
+
+
+@family_only
+@require_http_methods(["GET", "POST"])
+def document(request, type_id: int):
+    """One document asked of the family: its files, and *Importer* / *Valider*."""
+    guardian = _guardian(request)
+    document_type = get_object_for(
+        request, DocumentType, pk=type_id, holder=DocumentType.Holder.FAMILY, is_active=True
+    )
+    return document_page(
+        request,
+        family=guardian.family,
+        student=None,
+        document_type=document_type,
+        template="family/document.html",
+        context={"page_title": str(document_type)},
+    )
+
+
+def _import_messages(request, checked) -> None:
+    messages.success(
+        request,
+        _(
+            'The file "%(name)s" is imported. Check it, then press Send to pass it on to the '
+            "administrative staff."
+        )
+        % {"name": checked.original_name},
+    )
+    if checked.reduced:
+        messages.info(
+            request,
+            _("Your photo weighed %(size)s: it was reduced to fit within 2 MB.")
+            % {"size": filesizeformat(checked.original_size)},
+        )
+    if checked.named_as:
+        messages.info(
+            request,
+            _(
+                "This file is a %(kind)s although its name says %(named)s: it was checked and "
+                "kept as a %(kind)s."
+            )
+            % {"kind": checked.kind, "named": checked.named_as},
+        )
+
+
+def document_page(request, *, family, student, document_type, template: str, context: dict):
+    """The page of one document slot, shared by the family's and the students' files.
+
+    POST with ``action``: ``import`` (a file, checked in full, kept as a draft), ``send`` (the
+    draft goes to the staff) or ``cancel`` (the draft is deleted). Each answer redirects, so
+    that reloading the page never sends anything twice.
+    """
+    form = DocumentUploadForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "import")
+        slot = document_slot(family=family, student=student, document_type=document_type)
+        try:
+            if action == "import":
+                form = DocumentUploadForm(request.POST, request.FILES)
+                if form.is_valid():
+                    services.document_import(
+                        family=family,
+                        student=student,
+                        document_type=document_type,
+                        checked=form.checked,
+                        uploaded_by=request.user,
+                    )
+                    _import_messages(request, form.checked)
+                    return HttpResponseRedirect(request.path)
+            elif action in {"send", "cancel"}:
+                if slot.draft is None:
+                    messages.info(request, _("There is no imported file waiting to be sent."))
+                elif action == "send":
+                    services.document_submit(document=slot.draft, submitted_by=request.user)
+                    messages.success(
+                        request,
+                        _(
+                            "The document is sent: the administrative staff will check it. "
+                            "Its state is shown below."
+                        ),
+                    )
+                else:
+                    services.document_discard(document=slot.draft)
+                    messages.info(request, _("The imported file was not sent and is deleted."))
+                return HttpResponseRedirect(request.path)
+            else:
+                messages.error(request, _("This action is unknown: nothing was changed."))
+                return HttpResponseRedirect(request.path)
+        except FamilyError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(request.path)
+    slot = document_slot(family=family, student=student, document_type=document_type)
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "slot": slot,
+            "student": student,
+            "form": form,
+        },
+        status=200,
+    )
+
+
+@family_only
+@require_safe
+def document_file(request, document_id: int):
+    """A file the family sent (or imported), as a download; another family's is a 404."""
+    document = get_object_for(
+        request, Document.objects.select_related("document_type", "student"), pk=document_id
+    )
+    return document_response(document)
+
+
+def document_response(document: Document, *, inline: bool = False) -> FileResponse:
+    """The stored file as an attachment (or inline, for images shown to staff), under a name
+    of our own; the browser is told not to guess its type nor run anything in it."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        logger.error("document %s: file %s is missing from storage", document.pk, document.file)
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=document.download_name(),
+        content_type=document.mime_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

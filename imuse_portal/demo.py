@@ -7,20 +7,29 @@ second run changes nothing and creates no duplicate.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 
+import pikepdf
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from mailer.models import Message, MessageLog
+from PIL import Image, ImageDraw
 
 from accounts.models import Establishment, User
 from accounts.services import staff_group_sync, temporary_password_send
-from family.models import ChangeRequest, ChoiceKind, Family, Guardian
+from family.models import ChangeRequest, ChoiceKind, Document, DocumentType, Family, Guardian
 from family.services import (
     change_request_submit,
     choice,
     choice_lists_seed,
+    document_accept,
+    document_import,
+    document_refuse,
+    document_submit,
     family_login_send_identifier,
 )
+from family.uploads import check_upload
 from students.models import SchoolLevel, SchoolYear, Student
 
 DEMO_PASSWORD = "Musique2024"
@@ -205,6 +214,160 @@ def _pending_change(establishment: Establishment) -> None:
     )
 
 
+# The documents each demo establishment asks for: French name, English name, of whom, required,
+# explanation for the families.
+DOCUMENT_TYPES = [
+    (
+        "Justificatif de domicile",
+        "Proof of address",
+        DocumentType.Holder.FAMILY,
+        True,
+        "De moins de trois mois : facture d'électricité, de gaz, d'eau ou de téléphone, "
+        "quittance de loyer.",
+    ),
+    (
+        "Avis d'imposition",
+        "Tax notice",
+        DocumentType.Holder.FAMILY,
+        False,
+        "Le dernier avis reçu, pour le calcul du quotient familial ; sans lui, le tarif le plus "
+        "élevé s'applique.",
+    ),
+    (
+        "Attestation d'assurance",
+        "Insurance certificate",
+        DocumentType.Holder.STUDENT,
+        True,
+        "Responsabilité civile de l'élève pour l'année scolaire.",
+    ),
+    (
+        "Certificat médical",
+        "Medical certificate",
+        DocumentType.Holder.STUDENT,
+        False,
+        "Pour les pratiques corporelles (danse, théâtre).",
+    ),
+]
+
+
+def _document_types(establishment: Establishment) -> dict[str, DocumentType]:
+    types = {}
+    for position, (name, name_en, holder, required, description) in enumerate(DOCUMENT_TYPES):
+        types[name], _created = DocumentType.objects.update_or_create(
+            establishment=establishment,
+            holder=holder,
+            name=name,
+            defaults={
+                "name_en": name_en,
+                "is_required": required,
+                "description": description,
+                "position": position,
+            },
+        )
+    return types
+
+
+def sample_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page PDF with a title and a few lines, standing for a family's scan."""
+    document = pikepdf.new()
+    font = document.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+    )
+    page = document.add_blank_page(page_size=(595, 842))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    text = [f"BT /F1 18 Tf 72 760 Td ({title}) Tj ET"]
+    for number, line in enumerate(lines):
+        text.append(f"BT /F1 11 Tf 72 {720 - 18 * number} Td ({line}) Tj ET")
+    page.obj.Contents = document.make_stream("\n".join(text).encode("cp1252"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _sample_photo(title: str) -> bytes:
+    """A photo of a paper document, as a phone would take it (small, for the demo)."""
+    image = Image.new("RGB", (900, 1200), (236, 232, 220))
+    draw = ImageDraw.Draw(image)
+    draw.text((80, 90), title, fill=(20, 20, 20))
+    for line in range(30):
+        draw.line((80, 160 + line * 32, 820, 160 + line * 32), fill=(150, 150, 150), width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _send(family, student, document_type, name: str, content: bytes, user) -> Document:
+    checked = check_upload(SimpleUploadedFile(name, content))
+    draft = document_import(
+        family=family,
+        student=student,
+        document_type=document_type,
+        checked=checked,
+        uploaded_by=user,
+    )
+    return document_submit(document=draft, submitted_by=user)
+
+
+def _documents(establishment: Establishment, staff: User) -> None:
+    """The ABARRE documents in every state (once): proof of address refused then accepted,
+    tax notice refused, Irina's insurance awaiting check, her medical certificate missing."""
+    types = _document_types(establishment)
+    guardian = Guardian.objects.get(user__username=User.family_username(establishment, "abarre1"))
+    family, user = guardian.family, guardian.user
+    if Document.objects.filter(family=family).exists():
+        return
+    irina = Student.objects.get(family=family, first_name="Irina")
+    address = types["Justificatif de domicile"]
+    old_bill = _send(
+        family,
+        None,
+        address,
+        "facture-edf-2025.pdf",
+        sample_pdf("Facture EDF", ["Mars 2025", "M. ABARRE Jeremie, 19 rue de Paris, ORLEANS"]),
+        user,
+    )
+    document_refuse(
+        document=old_bill,
+        decided_by=staff,
+        reason="Cette facture a plus de trois mois : merci d'en envoyer une récente.",
+    )
+    bill = _send(
+        family,
+        None,
+        address,
+        "facture-eau.pdf",
+        sample_pdf("Facture d'eau", ["Octobre 2026", "M. ABARRE Jeremie, 19 rue de Paris"]),
+        user,
+    )
+    document_accept(document=bill, decided_by=staff)
+    tax = _send(
+        family,
+        None,
+        types["Avis d'imposition"],
+        "avis-2023.jpg",
+        _sample_photo("Avis d'impot 2023"),
+        user,
+    )
+    document_refuse(
+        document=tax,
+        decided_by=staff,
+        reason="Il s'agit de l'avis 2023 : merci d'envoyer le dernier avis reçu (2026).",
+    )
+    _send(
+        family,
+        irina,
+        types["Attestation d'assurance"],
+        "attestation-assurance.pdf",
+        sample_pdf("Attestation d'assurance", ["Responsabilite civile 2026/2027", "ABARRE Irina"]),
+        user,
+    )
+
+
 def _sample_mails(establishment: Establishment) -> None:
     """One mail of each kind in the outbox, the first time only (the worker then sends them)."""
     if Message.objects.exists() or MessageLog.objects.exists():
@@ -295,9 +458,11 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _abarre_identity(conservatoire)
     _sample_mails(conservatoire)
     _pending_change(conservatoire)
-    _staff("secretariat1", conservatoire, "Sophie", "LEROY")
+    secretariat1 = _staff("secretariat1", conservatoire, "Sophie", "LEROY")
     _staff("secretariat2", saint_jean, "Marc", "PETIT")
     _superuser("admin")
+    _document_types(saint_jean)
+    _documents(conservatoire, secretariat1)
 
     return [
         DemoLogin("portal", conservatoire.name, "abarre1", "Monsieur ABARRE Jérémie"),

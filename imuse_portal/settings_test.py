@@ -1,6 +1,7 @@
 """Settings for the test suite: the production settings with fast hashing and mail in memory."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-with-enough-length-and-variety-0123")
 os.environ.setdefault("DEBUG", "0")
@@ -15,6 +16,11 @@ MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploaded documents go to a folder of their own, removed when the test session ends.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="portal-test-documents-")},
+    },
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

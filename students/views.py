@@ -8,16 +8,38 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import family_only
 from accounts.tenancy import get_object_for
-from family.selectors import pending_request_for, pending_values
+from family.models import DocumentType
+from family.selectors import document_slots, pending_request_for, pending_values
 from family.services import change_request_submit
+from family.views import document_page
 from students.forms import StudentIdentityForm
 from students.models import Student
 from students.selectors import current_school_level, students_for
 
+# The tabs of a student's file: (name, label, URL name). The picker keeps the tab open.
+TABS = [
+    ("identity", gettext_lazy("Identity"), "students:detail"),
+    ("courses", gettext_lazy("Courses"), "students:courses"),
+    ("history", gettext_lazy("History"), "students:history"),
+    ("repertoire", gettext_lazy("Repertoire"), "students:repertoire"),
+    ("documents", gettext_lazy("Documents provided"), "students:documents"),
+]
+TAB_URLS = {name: url_name for name, _label, url_name in TABS}
+
 
 def get_student_for(request, student_id) -> Student:
     """A student of the request's family, or 404."""
-    return get_object_for(request, Student, pk=student_id)
+    return get_object_for(request, Student.objects.select_related("family"), pk=student_id)
+
+
+def _file_context(request, student: Student, tab: str) -> dict:
+    """What every tab of a student's file shows: the picker and the tabs."""
+    return {
+        "student": student,
+        "students": list(students_for(request)),
+        "student_tabs": TABS,
+        "tab": tab,
+    }
 
 
 def _chosen_id(value: str) -> int | None:
@@ -36,7 +58,8 @@ def student_list(request):
         chosen = _chosen_id(request.GET["eleve"])
         if chosen is not None:
             student = get_student_for(request, chosen)
-            return HttpResponseRedirect(reverse("students:detail", args=[student.pk]))
+            url_name = TAB_URLS.get(request.GET.get("onglet", ""), "students:detail")
+            return HttpResponseRedirect(reverse(url_name, args=[student.pk]))
         messages.error(request, _("Choose a student in the list."))
     elif len(students) == 1:
         return HttpResponseRedirect(reverse("students:detail", args=[students[0].pk]))
@@ -52,7 +75,6 @@ def student_list(request):
 def student_detail(request, student_id: int):
     """A student's file, Identité tab: saving asks the staff for the changes."""
     student = get_student_for(request, student_id)
-    students = list(students_for(request))
     pending = pending_request_for(student)
     form_kwargs = {"establishment": student.establishment_id, "pending": pending}
     if request.method == "POST":
@@ -82,11 +104,72 @@ def student_detail(request, student_id: int):
         request,
         "students/student_detail.html",
         {
-            "student": student,
-            "students": students,
+            **_file_context(request, student, "identity"),
             "form": form,
             "pending": pending,
             "school_level": level,
             "page_title": student.full_name,
+        },
+    )
+
+
+def _upcoming_tab(tab: str, title):
+    @family_only
+    @require_safe
+    def view(request, student_id: int):
+        student = get_student_for(request, student_id)
+        return render(
+            request,
+            "students/upcoming_tab.html",
+            {
+                **_file_context(request, student, tab),
+                "section_title": title,
+                "page_title": f"{student.full_name} – {title}",
+            },
+        )
+
+    view.__name__ = f"student_{tab}"
+    view.__doc__ = f"A student's file, {tab} tab (built by a later version)."
+    return view
+
+
+student_courses = _upcoming_tab("courses", gettext_lazy("Courses"))
+student_history = _upcoming_tab("history", gettext_lazy("History"))
+student_repertoire = _upcoming_tab("repertoire", gettext_lazy("Repertoire"))
+
+
+@family_only
+@require_safe
+def student_documents(request, student_id: int):
+    """A student's file, Documents fournis tab: the documents asked for the student."""
+    student = get_student_for(request, student_id)
+    return render(
+        request,
+        "students/documents.html",
+        {
+            **_file_context(request, student, "documents"),
+            "slots": document_slots(family=student.family, student=student),
+            "page_title": f"{student.full_name} – {_('Documents provided')}",
+        },
+    )
+
+
+@family_only
+@require_http_methods(["GET", "POST"])
+def student_document(request, student_id: int, type_id: int):
+    """One document asked for a student: its files, and *Importer* / *Valider*."""
+    student = get_student_for(request, student_id)
+    document_type = get_object_for(
+        request, DocumentType, pk=type_id, holder=DocumentType.Holder.STUDENT, is_active=True
+    )
+    return document_page(
+        request,
+        family=student.family,
+        student=student,
+        document_type=document_type,
+        template="students/document.html",
+        context={
+            **_file_context(request, student, "documents"),
+            "page_title": f"{document_type} – {student.full_name}",
         },
     )

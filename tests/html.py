@@ -52,3 +52,11 @@ class Page:
 
 def page(response) -> Page:
     return Page(response.content)
+
+
+def consumed(response):
+    """A response read to its end: a download's file is then closed the way the test client
+    does it (``response.close()`` called directly would also close the database connection)."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response

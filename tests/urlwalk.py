@@ -72,24 +72,40 @@ class MissingSample(LookupError):
 
 
 def portal_url(route: Route, samples: dict[str, object]) -> str:
-    """The URL of a portal route, its arguments taken from ``samples`` (kwarg name -> value)."""
+    """The URL of a portal route, its arguments taken from ``samples``: ``"view:kwarg"`` for
+    one view, else ``"kwarg"``."""
     kwargs = {}
     for kwarg in route.kwargs:
-        if kwarg not in samples:
+        for key in (f"{route.view_name}:{kwarg}", kwarg):
+            if key in samples:
+                kwargs[kwarg] = samples[key]
+                break
+        else:
             raise MissingSample(
                 f"{route.pattern}: no sample value for <{kwarg}>; add one to the guard's samples"
             )
-        kwargs[kwarg] = samples[kwarg]
     return reverse(route.view_name, kwargs=kwargs)
 
 
+# URL arguments naming what an establishment offers all its families (a document type):
+# another family of the same establishment opens them too; another establishment's gets 404.
+ESTABLISHMENT_KWARGS = {"type_id"}
+
+
 def portal_samples(world) -> dict[str, object]:
-    """Arguments for the portal's object URLs: always family A's objects."""
-    return {"student_id": world.family_a.students[0].pk}
+    """Arguments for the portal's object URLs: always family A's objects, and establishment
+    1's shared ones."""
+    return {
+        "student_id": world.family_a.students[0].pk,
+        "document_id": world.document_a.pk,
+        "family:document:type_id": world.family_document_type.pk,
+        "students:document:type_id": world.student_document_type.pk,
+    }
 
 
-# Portal URLs that are not pages: the targets of forms, which redirect or refuse a GET.
-NOT_PAGES = {"accounts:set_language"}
+# Portal URLs that are not pages: the targets of forms, which redirect or refuse a GET, and
+# file downloads.
+NOT_PAGES = {"accounts:set_language", "family:document_file"}
 
 
 def readable_pages(world):

@@ -118,10 +118,30 @@ def test_demo_outbox_holds_a_sample_of_each_mail_once(demo):
 
     subjects = sorted(message.email.subject for message in Message.objects.all())
     assert subjects == [
+        "Conservatoire 1 : document refusé (Avis d'imposition)",
+        "Conservatoire 1 : document refusé (Justificatif de domicile)",
         "Conservatoire 1 : votre demande de modification a bien été reçue",
         "Conservatoire 1 : votre identifiant pour le portail des familles",
         "Conservatoire 1 : votre nouveau mot de passe",
     ]
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=io.StringIO())
-    assert Message.objects.count() == 3
+    assert Message.objects.count() == 5
+
+
+def test_abarre1_sees_documents_in_every_state(demo):
+    client, _response = log_in("Conservatoire 1", "abarre1")
+    family_page = page(client.get("/famille/documents/")).text
+    assert "Justificatif de domicile oui ✓ Accepté" in family_page
+    assert "Avis d'imposition non ✗ Refusé — motif : Il s'agit de l'avis 2023" in family_page
+    irina = Student.objects.get(first_name="Irina")
+    student_page = page(client.get(f"/eleves/{irina.pk}/documents/")).text
+    assert "Attestation d'assurance oui … Reçu, en attente de vérification" in student_page
+    assert "Certificat médical non ○ Manquant" in student_page
+    # The refused proof of address stays in the history under the accepted one.
+    from family.models import DocumentType
+
+    address = DocumentType.objects.get(establishment__code="c1", name="Justificatif de domicile")
+    history = page(client.get(f"/famille/documents/{address.pk}/")).text
+    assert "facture-eau.pdf" in history and "facture-edf-2025.pdf" in history
+    assert "Cette facture a plus de trois mois" in history

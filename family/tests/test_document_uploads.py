@@ -1,0 +1,218 @@
+"""Uploads judged by their content: a hostile corpus refused with a message next to the field
+and nothing stored; real documents accepted, photos reduced and stripped of their metadata.
+
+Files are posted as a browser does, their names untouched by the test client, so that names
+like ``../x.pdf`` go through Django's own upload parser.
+"""
+
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+from django.core.files.storage import storages
+from django.urls import reverse
+from PIL import Image
+
+from conftest import client_for
+from family.models import Document
+from family.tests import upload_files
+from family.tests.upload_files import corpus
+from family.uploads import MAX_STORED_BYTES
+from tests.html import page
+
+NOT_ACCEPTED = "Seuls les documents PDF et les images JPEG ou PNG sont acceptés"
+NOT_ALLOWED_TYPE = "n'est ni un document PDF, ni une image JPEG ou PNG"
+DAMAGED_PDF = "Ce PDF est endommagé ou incomplet"
+ACTIVE_PDF = "Ce PDF contient des scripts, des actions automatiques ou des fichiers joints"
+ENCRYPTED_PDF = "Ce PDF est protégé par un mot de passe ou chiffré"
+TOO_MANY_PIXELS = "Cette image est trop grande"
+
+# (file of the corpus, name it is uploaded under, what the family is told)
+HOSTILE = [
+    ("empty.pdf", "empty.pdf", "Ce fichier est vide"),
+    ("text.pdf", "text.pdf", NOT_ALLOWED_TYPE),
+    ("page.png", "page.png", NOT_ALLOWED_TYPE),
+    ("dessin.svg", "dessin.svg", NOT_ACCEPTED),
+    ("vecteur.png", "vecteur.png", NOT_ALLOWED_TYPE),
+    ("400-megapixels.png", "400-megapixels.png", TOO_MANY_PIXELS),
+    ("truncated.jpg", "truncated.jpg", "Cette image est endommagée ou incomplète"),
+    ("truncated.pdf", "truncated.pdf", DAMAGED_PDF),
+    ("javascript.pdf", "javascript.pdf", ACTIVE_PDF),
+    ("javascript-names.pdf", "javascript-names.pdf", ACTIVE_PDF),
+    ("launch.pdf", "launch.pdf", ACTIVE_PDF),
+    ("openaction-uri.pdf", "openaction-uri.pdf", ACTIVE_PDF),
+    ("embedded-file.pdf", "embedded-file.pdf", ACTIVE_PDF),
+    ("encrypted.pdf", "encrypted.pdf", ENCRYPTED_PDF),
+    ("password.pdf", "password.pdf", ENCRYPTED_PDF),
+    ("releve.pdf", "releve.pdf", NOT_ALLOWED_TYPE),  # a nested zip bomb
+    ("programme.pdf", "programme.pdf", NOT_ALLOWED_TYPE),  # a Windows program
+    ("animation.jpg", "animation.jpg", NOT_ALLOWED_TYPE),  # a GIF
+    ("photo.jpg", "photo.jpg", NOT_ALLOWED_TYPE),  # a WebP
+    ("document.pdf", "a.pdf.exe", NOT_ACCEPTED),
+    # U+202E shows "facture\u202efdp.exe" as "factureexe.pdf"; the parser drops it, the
+    # name still ends in .exe.
+    ("document.pdf", "facture\u202efdp.exe", NOT_ACCEPTED),
+    ("document.pdf", "sans-extension", NOT_ACCEPTED),
+]
+
+
+def document_url(world) -> str:
+    return reverse("family:document", args=[world.family_document_type.pk])
+
+
+def post_file(client, url: str, name: str, content: bytes):
+    """A multipart POST built by hand, the file name sent exactly as given."""
+    boundary = "----portal-test-boundary-7f3a"
+    head = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="action"\r\n\r\nimport\r\n'
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    )
+    body = head.encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def stored_files() -> set[Path]:
+    location = Path(storages["documents"].location)
+    return {path for path in location.rglob("*") if path.is_file()}
+
+
+def draft_of(world) -> Document:
+    return Document.objects.get(
+        family=world.family_a.family,
+        document_type=world.family_document_type,
+        status=Document.Status.DRAFT,
+    )
+
+
+def assert_refused(response, message: str, files_before: set, documents_before: int):
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_file_error"' in html  # the message sits next to the field
+    assert 'href="#id_file"' in html  # and the summary at the top links to it
+    assert message in page(response).text
+    assert Document.objects.count() == documents_before
+    assert stored_files() == files_before
+
+
+@pytest.mark.parametrize(("corpus_file", "name", "message"), HOSTILE)
+def test_hostile_file_is_refused_with_a_message_and_nothing_stored(
+    world, corpus_file, name, message
+):
+    files, documents = stored_files(), Document.objects.count()
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), name, corpus(corpus_file))
+    assert_refused(response, message, files, documents)
+
+
+def test_the_corpus_holds_every_file_it_names():
+    names = {path.name for path in upload_files.CORPUS.iterdir()}
+    assert set(upload_files.BUILDERS) | {"attestation-libreoffice.pdf"} <= names
+    assert len(HOSTILE) + 3 >= 20
+
+
+def test_a_pdf_of_exactly_2_mb_is_accepted_and_one_byte_more_is_refused(world):
+    client = client_for(world.family_a.user)
+    files, documents = stored_files(), Document.objects.count()
+    over = upload_files.pdf_of_size(MAX_STORED_BYTES + 1)
+    assert len(over) == 2_097_153
+    response = post_file(client, document_url(world), "scan-trop-lourd.pdf", over)
+    assert_refused(response, "Ce PDF est trop lourd (2,0 Mio)", files, documents)
+
+    exact = upload_files.pdf_of_size(MAX_STORED_BYTES)
+    assert len(exact) == 2_097_152
+    response = post_file(client, document_url(world), "scan-2mo.pdf", exact)
+    assert response.status_code == 302
+    assert draft_of(world).size == 2_097_152
+
+
+def test_a_file_over_10_mb_is_refused_before_being_read(world):
+    files, documents = stored_files(), Document.objects.count()
+    content = b"\xff\xd8\xff\xe0" + b"\x00" * (10 * 1024 * 1024)
+    response = post_file(client_for(world.family_a.user), document_url(world), "x.jpg", content)
+    assert_refused(response, "Ce fichier est trop lourd (10,0 Mio)", files, documents)
+
+
+def test_no_file_chosen_says_so(world):
+    files, documents = stored_files(), Document.objects.count()
+    response = client_for(world.family_a.user).post(document_url(world), {"action": "import"})
+    assert_refused(response, "Choisissez d'abord un fichier (bouton Parcourir)", files, documents)
+
+
+def test_a_phone_photo_is_reduced_below_2_mb_without_its_gps_position(world):
+    photo = upload_files.phone_photo()
+    assert 3_000_000 < len(photo) < 10 * 1024 * 1024
+    assert Image.open(io.BytesIO(photo)).getexif().get_ifd(0x8825)  # it has a position
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), "IMG_2041.JPG", photo)
+    assert response.status_code == 302
+    text = page(client.get(document_url(world))).text
+    assert "Votre photo pesait 3,9 Mio : elle a été réduite pour tenir dans 2 Mo." in text
+    assert "IMG_2041.JPG (JPEG," in text
+    draft = draft_of(world)
+    with draft.file.open("rb") as handle:
+        stored = handle.read()
+    assert len(stored) <= MAX_STORED_BYTES and draft.reduced
+    image = Image.open(io.BytesIO(stored))
+    assert image.format == "JPEG"
+    assert dict(image.getexif()) == {}  # no camera, no orientation, no GPS
+    assert image.size == (3000, 4000)  # turned upright, as the phone showed it
+    assert b"PhoneMaker" not in stored
+
+
+def test_an_office_suite_pdf_is_kept_as_sent(world):
+    original = corpus("attestation-libreoffice.pdf")
+    with pikepdf.open(io.BytesIO(original)) as pdf:
+        assert str(pdf.docinfo["/Producer"]) == "LibreOffice 7.4"
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), "attestation.pdf", original)
+    assert response.status_code == 302
+    with draft_of(world).file.open("rb") as handle:
+        assert handle.read() == original
+
+
+@pytest.mark.parametrize("name", ["scan.png", "opens-on-page-1.pdf", "cmyk.jpg"])
+def test_ordinary_files_are_accepted(world, name):
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), name, corpus(name))
+    assert response.status_code == 302
+    assert draft_of(world).original_name == name
+
+
+def test_a_png_named_pdf_is_accepted_as_the_png_it_is(world):
+    """The content decides: the family's scan is genuine, only its name is wrong. It is
+    checked as an image, stored as a PNG, downloaded as .png, and the family is told."""
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), "scan-png.pdf", corpus("scan-png.pdf"))
+    assert response.status_code == 302
+    draft = draft_of(world)
+    assert draft.mime_type == "image/png" and draft.file.name.endswith(".png")
+    text = page(client.get(document_url(world))).text
+    assert "Ce fichier est un PNG bien que son nom annonce un PDF" in text
+
+
+def test_a_jpeg_with_a_script_appended_is_stored_without_it(world):
+    polyglot = corpus("polyglot.jpg")
+    assert b"<script>" in polyglot
+    client = client_for(world.family_a.user)
+    assert post_file(client, document_url(world), "photo.jpg", polyglot).status_code == 302
+    with draft_of(world).file.open("rb") as handle:
+        assert b"<script>" not in handle.read()
+
+
+def test_a_name_with_folders_never_reaches_the_file_system(world):
+    """Django's upload parser keeps only the last part of a name: "../x.pdf" arrives as
+    "x.pdf". A valid PDF under that name is accepted, and stored under a generated name
+    inside the documents folder, like every file."""
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), "../x.pdf", corpus("document.pdf"))
+    assert response.status_code == 302
+    draft = draft_of(world)
+    assert draft.original_name == "x.pdf"
+    location = Path(storages["documents"].location).resolve()
+    stored = Path(draft.file.path).resolve()
+    assert stored.is_relative_to(location)
+    assert stored.name != "x.pdf" and len(stored.stem) == 32

@@ -1,0 +1,299 @@
+"""Documents fournis: the family imports, sends, sees the state; the staff accept or refuse;
+files are reached only by their family and their establishment's staff."""
+
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from mailer.models import Message
+
+from conftest import client_for, send_document
+from family.models import Document, DocumentType
+from family.tests.upload_files import corpus, pdf
+from tests.html import consumed, page
+
+
+def family_url(world) -> str:
+    return reverse("family:document", args=[world.family_document_type.pk])
+
+
+def student_url(world, student=None) -> str:
+    student = student or world.family_a.students[0]
+    return reverse("students:document", args=[student.pk, world.student_document_type.pk])
+
+
+def import_file(client, url, name="justificatif.pdf", content=None):
+    upload = SimpleUploadedFile(name, content if content is not None else pdf())
+    return client.post(url, {"action": "import", "file": upload})
+
+
+def test_the_list_shows_each_document_asked_with_its_state(world):
+    client = client_for(world.family_a.user)
+    text = page(client.get(reverse("family:documents"))).text
+    assert "Justificatif de domicile oui … Reçu, en attente de vérification" in text
+    assert "Attestation d'assurance" not in text  # asked for each student, not the family
+    irina = world.family_a.students[0]
+    text = page(client.get(reverse("students:documents", args=[irina.pk]))).text
+    assert "Attestation d'assurance oui ○ Manquant" in text
+
+
+def test_import_then_send_then_refused_then_sent_again_and_accepted(world):
+    client = client_for(world.family_a.user)
+    staff = client_for(world.staff_1)
+    url = student_url(world)
+    irina = world.family_a.students[0]
+
+    # Importer: checked and kept, not yet for the staff.
+    response = import_file(client, url, "attestation.pdf")
+    assert response.status_code == 302 and response["Location"] == url
+    text = page(client.get(url)).text
+    assert "Le fichier « attestation.pdf » est importé." in text
+    assert "Fichier importé, pas encore envoyé" in text
+    draft = Document.objects.get(student=irina, status=Document.Status.DRAFT)
+    changelist = reverse("admin:family_document_changelist")
+    assert f"/admin/family/document/{draft.pk}/" not in staff.get(changelist).content.decode()
+
+    # Valider: sent to the staff, counted on the admin's home page.
+    client.post(url, {"action": "send"})
+    text = page(client.get(url)).text
+    assert "Le document est envoyé : le personnel administratif va le vérifier." in text
+    assert "État : … Reçu, en attente de vérification" in text
+    home = page(staff.get(reverse("admin:index"))).text
+    assert "Documents à vérifier 2" in home  # with the one the world starts with
+
+    # The staff open it and refuse it with a reason: the family is mailed.
+    admin_url = reverse("admin:family_document_change", args=[draft.pk])
+    assert "Télécharger le fichier (PDF," in page(staff.get(admin_url)).text
+    refused = staff.post(admin_url, {"_refuse": "1", "reason": ""}, follow=True)
+    assert "Indiquez le motif du refus" in page(refused).text
+    staff.post(admin_url, {"_refuse": "1", "reason": "Attestation de l'an dernier."})
+    message = Message.objects.get()
+    assert message.to_addresses == [world.family_a.user.email]
+    assert message.email.subject == "Conservatoire 1 : document refusé (Attestation d'assurance)"
+    assert "Motif : Attestation de l'an dernier." in message.email.body
+    assert "pour ABARRE Irina a été refusé" in message.email.body
+    text = page(client.get(url)).text
+    assert "État : ✗ Refusé — motif : Attestation de l'an dernier." in text
+
+    # Another file: the refused one stays in the history; the staff accept the new one.
+    import_file(client, url, "attestation-2026.pdf")
+    client.post(url, {"action": "send"})
+    second = Document.objects.get(student=irina, status=Document.Status.RECEIVED)
+    staff.post(reverse("admin:family_document_change", args=[second.pk]), {"_accept": "1"})
+    text = page(client.get(url)).text
+    assert "État : ✓ Accepté" in text
+    assert text.index("attestation-2026.pdf") < text.index("attestation.pdf")
+    assert "Refusé — motif : Attestation de l'an dernier." in text
+
+
+def test_staff_must_give_a_reason_to_refuse(world):
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_document_change", args=[world.document_a.pk])
+    response = staff.post(url, {"_refuse": "1", "reason": "  "}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "Indiquez le motif du refus : il est envoyé à la famille." in page(response).text
+    world.document_a.refresh_from_db()
+    assert world.document_a.status == Document.Status.RECEIVED
+    assert Message.objects.count() == 0
+
+
+def test_sending_again_replaces_the_file_awaiting_check(world):
+    client = client_for(world.family_a.user)
+    import_file(client, family_url(world), "nouvelle-facture.pdf")
+    client.post(family_url(world), {"action": "send"})
+    states = dict(
+        Document.objects.filter(family=world.family_a.family).values_list("original_name", "status")
+    )
+    assert states == {"scan.pdf": "replaced", "nouvelle-facture.pdf": "received"}
+    text = page(client.get(family_url(world))).text
+    assert "Remplacé avant vérification" in text
+
+
+def test_cancel_deletes_the_imported_file(world, django_capture_on_commit_callbacks):
+    client = client_for(world.family_a.user)
+    import_file(client, family_url(world))
+    draft = Document.objects.get(status=Document.Status.DRAFT)
+    path = Path(draft.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(family_url(world), {"action": "cancel"})
+    assert not Document.objects.filter(pk=draft.pk).exists()
+    assert not path.exists()
+    assert "n'a pas été envoyé et il est supprimé" in page(client.get(family_url(world))).text
+
+
+@pytest.mark.parametrize("action", ["send", "cancel", "nonsense"])
+def test_actions_without_a_draft_change_nothing(world, action):
+    client = client_for(world.family_a.user)
+    response = client.post(family_url(world), {"action": action})
+    assert response.status_code == 302
+    assert Document.objects.filter(family=world.family_a.family).count() == 1
+
+
+def test_a_family_downloads_its_file_under_a_name_of_its_own(world):
+    response = client_for(world.family_a.user).get(
+        reverse("family:document_file", args=[world.document_a.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "justificatif-de-domicile-" in disposition and "scan" not in disposition
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == pdf()
+
+
+@pytest.mark.parametrize("persona", ["family_b", "family_c"])
+def test_another_family_gets_404_on_the_file(world, persona):
+    user = getattr(world, persona).user
+    response = client_for(user).get(reverse("family:document_file", args=[world.document_a.pk]))
+    assert response.status_code == 404
+
+
+def test_admin_file_is_for_the_establishments_staff_only(world):
+    url = reverse("admin:family_document_file", args=[world.document_a.pk])
+    for user, expected in ((world.staff_1, 200), (world.superuser, 200), (world.staff_2, 404)):
+        response = consumed(client_for(user).get(url))
+        assert response.status_code == expected, user
+    response = client_for(world.family_a.user).get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_staff_never_reach_a_file_not_sent(world):
+    client = client_for(world.family_a.user)
+    import_file(client, family_url(world))
+    draft = Document.objects.get(status=Document.Status.DRAFT)
+    staff = client_for(world.staff_1)
+    assert staff.get(reverse("admin:family_document_file", args=[draft.pk])).status_code == 404
+    change = staff.get(reverse("admin:family_document_change", args=[draft.pk]))
+    assert change.status_code == 302
+
+
+def test_the_admin_shows_an_image_inline_for_checking(world):
+    document = send_document(
+        world.family_a, world.family_document_type, content=corpus("scan.png"), name="scan.png"
+    )
+    url = reverse("admin:family_document_file", args=[document.pk])
+    response = consumed(client_for(world.staff_1).get(url + "?apercu=1"))
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response["Content-Type"] == "image/png"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda w: reverse("family:document", args=[w.student_document_type.pk]),
+        lambda w: reverse("students:document", args=[w.family_a.students[0].pk, 999999]),
+        lambda w: reverse(
+            "family:document",
+            args=[DocumentType.objects.get(establishment=w.establishment_2, holder="family").pk],
+        ),
+        lambda w: reverse(
+            "students:document", args=[w.family_b.students[0].pk, w.student_document_type.pk]
+        ),
+    ],
+    ids=["student-type-as-family", "unknown-type", "other-establishment", "other-family"],
+)
+def test_documents_out_of_reach_are_404(world, url):
+    client = client_for(world.family_a.user)
+    assert client.get(url(world)).status_code == 404
+    assert import_file(client, url(world)).status_code == 404
+
+
+def test_a_second_import_replaces_the_file_not_sent(world, django_capture_on_commit_callbacks):
+    client = client_for(world.family_a.user)
+    import_file(client, family_url(world), "premier.pdf")
+    first = Path(Document.objects.get(status=Document.Status.DRAFT).file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = import_file(client, family_url(world), "second.pdf")
+    assert response.status_code == 302
+    assert Document.objects.get(status=Document.Status.DRAFT).original_name == "second.pdf"
+    assert not first.exists()
+
+
+def test_a_document_no_longer_asked_for_is_404(world):
+    world.family_document_type.is_active = False
+    world.family_document_type.save()
+    assert client_for(world.family_a.user).get(family_url(world)).status_code == 404
+
+
+def test_the_student_picker_keeps_the_open_tab(world):
+    paul = world.family_a.students[1]
+    response = client_for(world.family_a.user).get(
+        reverse("students:list"), {"eleve": paul.pk, "onglet": "documents"}
+    )
+    assert response["Location"] == reverse("students:documents", args=[paul.pk])
+
+
+def test_bulk_refusal_asks_for_the_reason_then_mails_each_family(world):
+    second = send_document(world.family_b, world.family_document_type)
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_document_changelist")
+    selected = [world.document_a.pk, second.pk]
+    asked = staff.post(url, {"action": "refuse_selected", "_selected_action": selected})
+    assert "Motif (obligatoire pour refuser, envoyé à la famille)" in page(asked).text
+    staff.post(
+        url,
+        {
+            "action": "refuse_selected",
+            "_selected_action": selected,
+            "apply": "1",
+            "reason": "Illisible.",
+        },
+    )
+    assert set(Document.objects.filter(pk__in=selected).values_list("status", flat=True)) == {
+        "refused"
+    }
+    assert Message.objects.count() == 2
+
+
+def test_bulk_acceptance(world):
+    staff = client_for(world.staff_1)
+    staff.post(
+        reverse("admin:family_document_changelist"),
+        {"action": "accept_selected", "_selected_action": [world.document_a.pk]},
+    )
+    world.document_a.refresh_from_db()
+    assert world.document_a.status == Document.Status.ACCEPTED
+    assert world.document_a.decided_by == world.staff_1
+
+
+def test_the_refusal_mail_is_sent_in_the_familys_language(world):
+    world.family_a.user.language = "en"
+    world.family_a.user.save()
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_document_change", args=[world.document_a.pk])
+    staff.post(url, {"_refuse": "1", "reason": "Too old."})
+    call_command("send_mail", verbosity=0)
+    assert mail.outbox[-1].subject == "Conservatoire 1: document refused (Justificatif de domicile)"
+
+
+def many_documents(world, count: int) -> None:
+    for number in range(count):
+        extra = DocumentType.objects.create(
+            establishment=world.establishment_1, name=f"Pièce {number}", holder="family"
+        )
+        send_document(world.family_a, extra)
+        send_document(world.family_a, extra)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda w: reverse("family:documents"),
+        lambda w: reverse("family:document", args=[w.family_document_type.pk]),
+        lambda w: reverse("students:documents", args=[w.family_a.students[0].pk]),
+    ],
+    ids=["family-list", "family-document", "student-list"],
+)
+def test_document_pages_query_count_is_flat(world, url, django_assert_max_num_queries):
+    client = client_for(world.family_a.user)
+    for _round in range(2):
+        send_document(world.family_a, world.family_document_type)
+    many_documents(world, 8)
+    client.get(url(world))
+    with django_assert_max_num_queries(12):
+        response = client.get(url(world))
+    assert response.status_code == 200
