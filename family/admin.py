@@ -10,7 +10,15 @@ from accounts.tenancy import TenantAdminMixin
 from family import services
 from family.exceptions import FamilyError
 from family.forms import GUARDIAN_FIELDS
-from family.models import ChangeRequest, ChoiceItem, Document, DocumentType, Family, Guardian
+from family.models import (
+    ChangeRequest,
+    ChoiceItem,
+    Document,
+    DocumentType,
+    Family,
+    Guardian,
+    requested_field,
+)
 from family.views import document_response
 
 IDENTITY_FIELDS = ["establishment", *GUARDIAN_FIELDS, "user"]
@@ -159,7 +167,7 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
         record = self.record(change_request)
         rows = []
         for name, change in change_request.changes.items():
-            field = record._meta.get_field(name)
+            field = requested_field(type(record), name)
             current = field.value_to_string(record) or ""
             rows.append(
                 {

@@ -1,3 +1,5 @@
+import abc
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -143,6 +145,49 @@ class Guardian(TenantModel):
     def full_name(self) -> str:
         """Family name in capitals first, as on the guides' screens: "ABARRE Jérémie"."""
         return f"{self.last_name.upper()} {self.first_name}".strip()
+
+
+class RequestedValue(abc.ABC):
+    """A value a family may ask to change on a record without it being a column of that
+    record (a student's school level, kept per school year). Models list them in
+    ``change_request_extra_fields``; to the change requests they behave like a field: text in,
+    text out, applied by ``apply`` when the staff approve."""
+
+    is_relation = False
+    related_model = None
+    null = True
+    name = ""
+    verbose_name = ""
+
+    @property
+    def attname(self) -> str:
+        return self.name
+
+    def get_internal_type(self) -> str:
+        return "CharField"
+
+    @abc.abstractmethod
+    def value_to_string(self, record) -> str:
+        """The stored value, as text."""
+
+    @abc.abstractmethod
+    def text_of(self, value) -> str:
+        """The text a cleaned form value is stored as in a request."""
+
+    def to_python(self, text: str):
+        return text
+
+    @abc.abstractmethod
+    def apply(self, record, text: str) -> None:
+        """Store the approved value."""
+
+
+def requested_field(model, name: str):
+    """The field (or ``RequestedValue``) a change request names."""
+    extra = getattr(model, "change_request_extra_fields", {})
+    if name in extra:
+        return extra[name]
+    return model._meta.get_field(name)
 
 
 class ChangeRequest(TenantModel):

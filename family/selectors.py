@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext
 
-from family.models import Guardian
+from family.models import Guardian, requested_field
 
 
 def guardian_for_user(user) -> Guardian | None:
@@ -33,7 +33,7 @@ def pending_values(change_request, model) -> dict:
     """The values the family asked for, as form initial values."""
     values = {}
     for name, change in (change_request.changes if change_request else {}).items():
-        field = model._meta.get_field(name)
+        field = requested_field(model, name)
         new = change["new"]
         if field.is_relation:
             values[name] = int(new) if new else None

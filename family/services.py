@@ -23,6 +23,8 @@ from family.models import (
     DocumentType,
     Family,
     Guardian,
+    RequestedValue,
+    requested_field,
 )
 from family.uploads import CheckedFile
 
@@ -166,10 +168,6 @@ def choice(establishment, kind: str, label: str) -> ChoiceItem:
     return ChoiceItem.objects.get(establishment=establishment, kind=kind, label=label)
 
 
-def _fields(record, names):
-    return [record._meta.get_field(name) for name in names]
-
-
 def _as_text(field, record) -> str:
     return field.value_to_string(record) or ""
 
@@ -210,13 +208,16 @@ def change_request_submit(*, record, values: dict, requested_by) -> ChangeReques
     earlier = pending.changes if pending else {}
     wanted = copy.copy(record)  # the record as the family wants it, never saved
     changes = {}
-    for field in _fields(record, values):
-        value = values[field.name]
-        if field.is_relation:
-            setattr(wanted, field.attname, getattr(value, "pk", value))
+    for name, value in values.items():
+        field = requested_field(type(record), name)
+        if isinstance(field, RequestedValue):
+            stored, new = _as_text(field, record), field.text_of(value)
         else:
-            setattr(wanted, field.attname, value)
-        stored, new = _as_text(field, record), _as_text(field, wanted)
+            if field.is_relation:
+                setattr(wanted, field.attname, getattr(value, "pk", value))
+            else:
+                setattr(wanted, field.attname, value)
+            stored, new = _as_text(field, record), _as_text(field, wanted)
         if new != stored:
             old = earlier.get(field.name, {}).get("old", stored)
             changes[field.name] = {"old": old, "new": new}
@@ -252,10 +253,14 @@ def change_request_approve(
     record = model._default_manager.select_for_update().get(pk=change_request.object_id)
     skipped = []
     applied = []
+    extras = []
     for name, change in change_request.changes.items():
-        field = record._meta.get_field(name)
+        field = requested_field(model, name)
         if _as_text(field, record) != change["old"] and name not in confirmed:
             skipped.append(name)
+            continue
+        if isinstance(field, RequestedValue):
+            extras.append((field, change["new"]))
             continue
         value = field.to_python(change["new"]) if change["new"] != "" or not field.null else None
         if field.is_relation:
@@ -271,6 +276,8 @@ def change_request_approve(
             # The password flow uses the account's e-mail: it follows the validated one.
             user.email = record.email
             user.save(update_fields=["email"])
+    for field, text in extras:
+        field.apply(record, text)
     change_request.status = ChangeRequest.Status.APPROVED
     change_request.decided_by = decided_by
     change_request.decided_at = now()

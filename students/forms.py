@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from family.forms import IDENTITY_LABELS, IdentityFormMixin
+from family.models import ChoiceItem
 from students.models import Student
 
 STUDENT_FIELDS = [
@@ -28,6 +29,18 @@ STUDENT_FIELDS = [
 
 class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
     required_fields = ("last_name", "first_name", "birth_date")
+
+    # Kept per school year (SchoolLevel): offered for the current year only, when there is one.
+    school_level = forms.ModelChoiceField(queryset=ChoiceItem.objects.none(), required=False)
+
+    def __init__(self, *args, school_year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if school_year is None:
+            del self.fields["school_level"]
+        else:
+            self.fields["school_level"].label = _("School level (%(year)s)") % {
+                "year": school_year.label
+            }
 
     class Meta:
         model = Student

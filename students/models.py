@@ -3,8 +3,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TENANT_SHARED, TenantModel, check_same_establishment
+from family.exceptions import FamilyError
 from family.fields import PhoneNumberField, PostalCodeField
-from family.models import ChoiceKind, choice_of
+from family.models import ChoiceItem, ChoiceKind, RequestedValue, choice_of
 
 
 class SchoolYear(TenantModel):
@@ -42,6 +43,56 @@ class SchoolYear(TenantModel):
         return self.label
 
 
+class CurrentSchoolLevel(RequestedValue):
+    """The student's Niveau scolaire for the establishment's current school year, asked for on
+    the student's record like one of its fields (it is kept per year, in ``SchoolLevel``)."""
+
+    name = "school_level"
+    verbose_name = _("school level")
+    is_relation = True
+    related_model = ChoiceItem
+
+    def get_internal_type(self) -> str:
+        return "ForeignKey"
+
+    def value_to_string(self, student) -> str:
+        level = (
+            SchoolLevel.objects.filter(student=student, school_year__is_current=True)
+            .values_list("level_id", flat=True)
+            .first()
+        )
+        return str(level) if level else ""
+
+    def text_of(self, value) -> str:
+        value = getattr(value, "pk", value)
+        return str(value) if value else ""
+
+    def to_python(self, text: str):
+        return int(text) if text else None
+
+    def apply(self, student, text: str) -> None:
+        year = SchoolYear.objects.filter(
+            establishment=student.establishment_id, is_current=True
+        ).first()
+        if year is None:
+            raise FamilyError(
+                _("The establishment has no current school year: the school level cannot be set.")
+            )
+        if not text:
+            SchoolLevel.objects.filter(student=student, school_year=year).delete()
+            return
+        level = ChoiceItem.objects.filter(
+            pk=int(text), establishment=student.establishment_id, kind=ChoiceKind.SCHOOL_LEVEL
+        ).first()
+        if level is None:
+            raise FamilyError(_("This school level is no longer in the list."))
+        SchoolLevel.objects.update_or_create(
+            student=student,
+            school_year=year,
+            defaults={"establishment_id": student.establishment_id, "level": level},
+        )
+
+
 class Student(TenantModel):
     """A pupil of the establishment, member of one family."""
 
@@ -73,6 +124,7 @@ class Student(TenantModel):
     outing_allowed = models.BooleanField(_("may leave alone"), default=False)
 
     tenant_family_path = "family"
+    change_request_extra_fields = {"school_level": CurrentSchoolLevel()}
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]

@@ -18,3 +18,10 @@ def current_school_level(student):
         .filter(student=student, school_year__is_current=True)
         .first()
     )
+
+
+def current_school_year(establishment_id):
+    """The establishment's current school year, if it has one."""
+    from students.models import SchoolYear
+
+    return SchoolYear.objects.filter(establishment=establishment_id, is_current=True).first()

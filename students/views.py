@@ -14,7 +14,7 @@ from family.services import change_request_submit
 from family.views import document_page
 from students.forms import StudentIdentityForm
 from students.models import Student
-from students.selectors import current_school_level, students_for
+from students.selectors import current_school_level, current_school_year, students_for
 
 # The tabs of a student's file: (name, label, URL name). The picker keeps the tab open.
 TABS = [
@@ -76,7 +76,12 @@ def student_detail(request, student_id: int):
     """A student's file, Identité tab: saving asks the staff for the changes."""
     student = get_student_for(request, student_id)
     pending = pending_request_for(student)
-    form_kwargs = {"establishment": student.establishment_id, "pending": pending}
+    year = current_school_year(student.establishment_id)
+    form_kwargs = {
+        "establishment": student.establishment_id,
+        "pending": pending,
+        "school_year": year,
+    }
     if request.method == "POST":
         form = StudentIdentityForm(request.POST, instance=student, **form_kwargs)
         if form.is_valid():
@@ -96,10 +101,13 @@ def student_detail(request, student_id: int):
                 )
             return HttpResponseRedirect(reverse("students:detail", args=[student.pk]))
     else:
+        level = current_school_level(student) if year else None
+        initial = {"school_level": level.level_id if level else None}
         form = StudentIdentityForm(
-            instance=student, initial=pending_values(pending, Student), **form_kwargs
+            instance=student,
+            initial={**initial, **pending_values(pending, Student)},
+            **form_kwargs,
         )
-    level = current_school_level(student)
     return render(
         request,
         "students/student_detail.html",
@@ -107,7 +115,6 @@ def student_detail(request, student_id: int):
             **_file_context(request, student, "identity"),
             "form": form,
             "pending": pending,
-            "school_level": level,
             "page_title": student.full_name,
         },
     )

@@ -102,3 +102,74 @@ def test_student_file_query_count_is_flat(world, django_assert_max_num_queries):
     StudentFactory.create_batch(15, family=world.family_a.family)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_the_school_level_is_asked_for_like_any_field_then_applied_for_the_year(world):
+    from family.models import ChangeRequest, ChoiceItem, ChoiceKind
+    from family.services import change_request_approve
+    from students.models import SchoolLevel
+
+    irina = world.family_a.students[0]
+    url = reverse("students:detail", args=[irina.pk])
+    level = ChoiceItem.objects.create(
+        establishment=world.establishment_1, kind=ChoiceKind.SCHOOL_LEVEL, label="2nde"
+    )
+    ChoiceItem.objects.create(  # another establishment's entry is never offered
+        establishment=world.establishment_2, kind=ChoiceKind.SCHOOL_LEVEL, label="Seconde SJ"
+    )
+    client = client_for(world.family_a.user)
+    form = page(client.get(url)).text
+    assert "Niveau scolaire (2026/2027)" in form
+    assert "2nde" in form and "Seconde SJ" not in form
+    data = {"last_name": "ABARRE", "first_name": "Irina", "birth_date": "2012-05-04"}
+    client.post(url, {**data, "school_level": level.pk})
+    request = ChangeRequest.objects.get(family=world.family_a.family)
+    assert request.changes == {"school_level": {"old": "", "new": str(level.pk)}}
+    text = page(client.get(url)).text
+    assert "Modifié : en attente de validation. Valeur enregistrée : (vide)" in text
+    assert not SchoolLevel.objects.filter(student=irina).exists()
+
+    admin_url = reverse("admin:family_changerequest_change", args=[request.pk])
+    admin_page = page(client_for(world.staff_1).get(admin_url))
+    assert "Niveau scolaire — 2nde —" in admin_page.text
+
+    change_request_approve(change_request=request, decided_by=world.staff_1)
+    stored = SchoolLevel.objects.get(student=irina)
+    assert (stored.level, stored.school_year.label) == (level, "2026/2027")
+    assert "selected>2nde</option>" in client.get(url).content.decode()
+
+
+def test_the_school_level_set_by_staff_meanwhile_is_a_conflict(world):
+    from family.models import ChangeRequest, ChoiceItem, ChoiceKind
+    from family.services import change_request_approve
+    from students.models import SchoolLevel, SchoolYear
+
+    irina = world.family_a.students[0]
+    first, second = (
+        ChoiceItem.objects.create(
+            establishment=world.establishment_1, kind=ChoiceKind.SCHOOL_LEVEL, label=label
+        )
+        for label in ("3e", "2nde")
+    )
+    url = reverse("students:detail", args=[irina.pk])
+    data = {"last_name": "ABARRE", "first_name": "Irina", "birth_date": "2012-05-04"}
+    client_for(world.family_a.user).post(url, {**data, "school_level": second.pk})
+    SchoolLevel.objects.create(
+        establishment=world.establishment_1,
+        student=irina,
+        school_year=SchoolYear.objects.get(establishment=world.establishment_1),
+        level=first,
+    )
+    request = ChangeRequest.objects.get(family=world.family_a.family)
+    skipped = change_request_approve(change_request=request, decided_by=world.staff_1)
+    assert skipped == ["school_level"]
+    assert SchoolLevel.objects.get(student=irina).level == first
+
+
+def test_without_a_current_year_the_school_level_is_not_offered(world):
+    from students.models import SchoolYear
+
+    SchoolYear.objects.filter(establishment=world.establishment_1).update(is_current=False)
+    irina = world.family_a.students[0]
+    text = page(client_for(world.family_a.user).get(reverse("students:detail", args=[irina.pk])))
+    assert "Niveau scolaire" not in text.text
