@@ -19,6 +19,7 @@ from family.models import (
     Guardian,
     requested_field,
 )
+from family.uploads import human_size
 from family.views import document_response
 
 IDENTITY_FIELDS = ["establishment", *GUARDIAN_FIELDS, "user"]
@@ -225,9 +226,12 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
     def approve_selected(self, request, queryset):
         approved, skipped_total = 0, 0
         for change_request in queryset.filter(status=ChangeRequest.Status.PENDING):
-            skipped = services.change_request_approve(
-                change_request=change_request, decided_by=request.user
-            )
+            try:
+                skipped = services.change_request_approve(
+                    change_request=change_request, decided_by=request.user
+                )
+            except FamilyError:
+                continue  # decided meanwhile by a colleague
             approved += 1
             skipped_total += len(skipped)
         self.message_user(
@@ -255,6 +259,20 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
         )
 
 
+def decide_each(queryset, decide) -> tuple[int, int]:
+    """Run ``decide(item)`` on each selected item; one decided meanwhile (by a colleague, in
+    another tab) is counted as skipped instead of stopping the others."""
+    done = skipped = 0
+    for item in queryset:
+        try:
+            decide(item)
+        except FamilyError:
+            skipped += 1
+        else:
+            done += 1
+    return done, skipped
+
+
 def refuse_selected(model_admin, request, queryset, *, action, title, intro, button, decide, done):
     """A bulk refusal: an intermediate page asks for the reason once, then ``decide(item,
     reason)`` runs for each selected item still awaiting a decision."""
@@ -262,9 +280,13 @@ def refuse_selected(model_admin, request, queryset, *, action, title, intro, but
     error = ""
     if "apply" in request.POST:
         if reason.strip():
-            for item in queryset:
-                decide(item, reason)
-            model_admin.message_user(request, done, messages.SUCCESS)
+            _done, skipped = decide_each(queryset, lambda item: decide(item, reason))
+            message = str(done)
+            if skipped:
+                message += " " + _("%(count)d left as they were: decided meanwhile.") % {
+                    "count": skipped
+                }
+            model_admin.message_user(request, message, messages.SUCCESS)
             return None
         error = _("Give the reason of the refusal: it is sent to the family.")
     opts = model_admin.model._meta
@@ -300,11 +322,54 @@ class DocumentTypeAdmin(TenantAdminMixin, admin.ModelAdmin):
         "name",
         "name_en",
         "description",
+        "description_en",
         "holder",
         "is_required",
         "is_active",
         "position",
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.documents.exists():
+            # Files were sent for it: changing whom it is asked of would hide them.
+            return ["establishment", "holder"]
+        return []
+
+    def has_delete_permission(self, request, obj=None):
+        # A type with files is kept (they are the families' history): untick "asked for".
+        if obj is not None and obj.documents.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        kept = queryset.filter(documents__isnull=False).distinct()
+        if kept.exists():
+            self.message_user(
+                request,
+                _('Kept, because files were sent for them (untick "asked for" instead): %(types)s.')
+                % {"types": ", ".join(str(document_type) for document_type in kept)},
+                messages.WARNING,
+            )
+        super().delete_queryset(request, queryset.filter(documents__isnull=True))
+
+
+class DocumentStatusFilter(admin.SimpleListFilter):
+    """The states staff meet (files imported but not sent are never shown to them)."""
+
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            (value, label)
+            for value, label in Document.Status.choices
+            if value != Document.Status.DRAFT
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
 
 
 @admin.register(Document)
@@ -312,8 +377,8 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
     """The documents families sent: open each file, then accept it or refuse it with a reason
     (mailed to the family). Files are never deleted here: they are the family's history."""
 
-    list_display = ["document_type", "holder", "family", "status", "submitted_at", "kind"]
-    list_filter = ["status", "document_type", "establishment"]
+    list_display = ["document_type", "holder", "family", "status", "submitted_at", "file_format"]
+    list_filter = [DocumentStatusFilter, "document_type", "establishment"]
     list_select_related = ["document_type", "family", "student"]
     search_fields = ["family__name", "student__last_name", "student__first_name"]
     actions = ["accept_selected", "refuse_selected"]
@@ -324,8 +389,8 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
         "document_type",
         "status",
         "original_name",
-        "kind",
-        "size",
+        "file_format",
+        "file_size",
         "reduced",
         "submitted_at",
         "decided_by",
@@ -344,13 +409,23 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def changelist_view(self, request, extra_context=None):
+        title = _("Documents sent by the families")
+        if request.GET.get("status") == Document.Status.RECEIVED:
+            title = _("Documents to check")
+        return super().changelist_view(request, {**(extra_context or {}), "title": title})
+
     @admin.display(description=gettext_lazy("for"))
     def holder(self, document):
         return document.student or _("the family")
 
-    @admin.display(description=gettext_lazy("type"))
-    def kind(self, document):
+    @admin.display(description=gettext_lazy("format"))
+    def file_format(self, document):
         return document.kind
+
+    @admin.display(description=gettext_lazy("size"))
+    def file_size(self, document):
+        return human_size(document.size)
 
     def get_urls(self):
         return [
@@ -363,12 +438,12 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
         ]
 
     def file_view(self, request, object_id):
-        """The file, for the establishment's staff only (another establishment's is a 404)."""
+        """The file, for the establishment's staff only (another establishment's is a 404);
+        ``?apercu=1`` shows it in the browser instead of downloading it."""
         document = self.get_object(request, object_id)
         if document is None or not self.has_view_permission(request, document):
             raise Http404
-        inline = request.GET.get("apercu") == "1" and document.mime_type.startswith("image/")
-        return document_response(document, inline=inline)
+        return document_response(document, inline=request.GET.get("apercu") == "1")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         document = self.get_object(request, object_id)
@@ -378,16 +453,22 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
             request
         )
         if request.method == "POST" and decidable:
+            reason = request.POST.get("reason", "")
             try:
+                if "_accept" in request.POST and reason.strip():
+                    raise FamilyError(
+                        _(
+                            "You typed a reason of refusal: press Refuse to refuse the "
+                            "document, or clear the reason to accept it."
+                        )
+                    )
                 if "_accept" in request.POST:
                     services.document_accept(document=document, decided_by=request.user)
                     self.message_user(request, _("Document accepted."), messages.SUCCESS)
                     return redirect(self._queue_url())
                 if "_refuse" in request.POST:
                     services.document_refuse(
-                        document=document,
-                        decided_by=request.user,
-                        reason=request.POST.get("reason", ""),
+                        document=document, decided_by=request.user, reason=reason
                     )
                     self.message_user(
                         request, _("Document refused; the family is told why."), messages.SUCCESS
@@ -396,35 +477,48 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
             except FamilyError as error:
                 self.message_user(request, error.message, messages.ERROR)
             return redirect(request.path)
+        file_url = reverse("admin:family_document_file", args=[document.pk])
         extra_context = {
             **(extra_context or {}),
             "document": document,
-            "file_url": reverse("admin:family_document_file", args=[document.pk]),
+            "file_url": file_url,
+            "preview_url": f"{file_url}?apercu=1",
             "decidable": decidable,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _queue_url(self) -> str:
-        return reverse("admin:family_document_changelist") + "?status__exact=received"
+        return reverse("admin:family_document_changelist") + "?status=received"
 
     @admin.action(description=gettext_lazy("Accept the selected documents"), permissions=["change"])
     def accept_selected(self, request, queryset):
-        accepted = 0
-        for document in queryset.filter(status=Document.Status.RECEIVED):
-            services.document_accept(document=document, decided_by=request.user)
-            accepted += 1
-        self.message_user(
-            request, _("%(count)d document(s) accepted.") % {"count": accepted}, messages.SUCCESS
+        accepted, skipped = decide_each(
+            queryset,
+            lambda document: services.document_accept(document=document, decided_by=request.user),
         )
+        message = _("%(count)d document(s) accepted.") % {"count": accepted}
+        if skipped:
+            message += " " + _(
+                "%(count)d document(s) left as they were: they were not awaiting a check."
+            ) % {"count": skipped}
+        self.message_user(request, message, messages.SUCCESS if accepted else messages.WARNING)
 
     @admin.action(description=gettext_lazy("Refuse the selected documents"), permissions=["change"])
     def refuse_selected(self, request, queryset):
+        awaiting = queryset.filter(status=Document.Status.RECEIVED).select_related(
+            "family", "student", "document_type"
+        )
+        if not awaiting.exists():
+            self.message_user(
+                request,
+                _("None of the selected documents awaits a check: nothing was refused."),
+                messages.WARNING,
+            )
+            return None
         return refuse_selected(
             self,
             request,
-            queryset.filter(status=Document.Status.RECEIVED).select_related(
-                "family", "student", "document_type"
-            ),
+            awaiting,
             action="refuse_selected",
             title=_("Refuse the selected documents"),
             intro=_("These documents will be refused, and each family told the reason:"),

@@ -24,6 +24,6 @@ class FamilyConfig(AppConfig):
                 documents_to_check_count,
                 "admin:family_document_changelist",
                 "family.view_document",
-                query="?status__exact=received",
+                query="?status=received",
             )
         )

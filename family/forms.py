@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from family.models import ChoiceItem, ChoiceKind, Guardian
-from family.uploads import ACCEPT_ATTRIBUTE, UploadRefused, check_upload
+from family.uploads import ACCEPT_ATTRIBUTE, UploadRefused, check_upload, too_large_message
 
 GUARDIAN_FIELDS = [
     "civility",
@@ -114,24 +114,26 @@ class DocumentUploadForm(forms.Form):
             "PDF, JPEG or PNG, up to 2 MB. A larger photo (up to 10 MB) is reduced to fit."
         ),
         allow_empty_file=True,  # check_upload says it in the portal's own words
-        error_messages={"required": _("Choose a file first (button Browse).")},
+        # Not marked "(required)": the document itself may be optional; an empty import is
+        # still refused, in clean_file.
+        required=False,
         widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
 
+    def __init__(self, *args, oversized=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.oversized = "file" in oversized  # UploadSizeLimit stopped reading it
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if self.oversized:
+            raise forms.ValidationError(too_large_message(_("over 10 MB")), code="too_large")
+        if not upload:
+            raise forms.ValidationError(
+                _("Choose a file first (button Browse or Choose File)."), code="required"
+            )
         try:
             self.checked = check_upload(upload)
         except UploadRefused as refusal:
             raise forms.ValidationError(refusal.message, code="refused") from None
         return upload
-
-
-class DocumentRefusalForm(forms.Form):
-    """The staff's reason when they refuse a document (sent to the family)."""
-
-    reason = forms.CharField(
-        label=_("Reason (required to refuse, sent to the family)"),
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        max_length=1000,
-    )

@@ -278,6 +278,9 @@ class DocumentType(TenantModel):
         blank=True,
         help_text=_('Shown to families, e.g. "less than three months old".'),
     )
+    description_en = models.TextField(
+        _("explanation in English"), blank=True, help_text=_("Optional.")
+    )
     holder = models.CharField(
         _("asked of"), max_length=10, choices=Holder.choices, default=Holder.FAMILY
     )
@@ -305,6 +308,13 @@ class DocumentType(TenantModel):
         if self.name_en and get_language() == "en":
             return self.name_en
         return self.name
+
+    @property
+    def explanation(self) -> str:
+        """The explanation for the families, in English when there is one."""
+        if self.description_en and get_language() == "en":
+            return self.description_en
+        return self.description
 
 
 class Document(TenantModel):
@@ -416,7 +426,8 @@ class Document(TenantModel):
         """The name a download is saved under: the document's, never the one uploaded."""
         from django.utils.text import slugify
 
-        base = slugify(str(self.document_type)) or "document"
+        name = str(self.document_type).replace("'", " ").replace("’", " ")
+        base = slugify(name) or "document"
         if self.student_id:
             base = f"{base}-{slugify(self.student.first_name)}"
         extension = self.file.name.rpartition(".")[2]

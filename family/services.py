@@ -5,6 +5,7 @@ import logging
 import re
 import unicodedata
 import uuid
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -317,16 +318,31 @@ def _document_slot(*, family: Family, student, document_type: DocumentType) -> d
     return {"family": family, "student": None, "document_type": document_type}
 
 
-def _delete_file_after_commit(name: str) -> None:
-    storage = Document._meta.get_field("file").storage
-    transaction.on_commit(lambda: storage.delete(name))
+def _lock_family(family_id: int) -> None:
+    """Every write to a family's documents first locks the family's row, so that two tabs or
+    two clicks (import, send, cancel) run one after the other, never interleaved."""
+    Family.objects.select_for_update().filter(pk=family_id).first()
+
+
+def _draft(document: Document) -> Document:
+    """The imported file, locked, if it is still waiting to be sent."""
+    draft = (
+        Document.objects.select_for_update()
+        .select_related("document_type")
+        .filter(pk=document.pk, status=Document.Status.DRAFT)
+        .first()
+    )
+    if draft is None:
+        raise FamilyError(_("This imported file has already been sent or cancelled."))
+    return draft
 
 
 def document_import(
     *, family: Family, student, document_type: DocumentType, checked: CheckedFile, uploaded_by
 ) -> Document:
     """*Importer*: store a checked file, not yet sent to the staff (the family confirms it with
-    *Valider*). An earlier file imported but not sent for the same document is replaced."""
+    *Valider*). An earlier file imported but not sent for the same document is replaced.
+    Deleted rows take their files with them (django-cleanup, once the transaction commits)."""
     slot = _document_slot(family=family, student=student, document_type=document_type)
     storage = Document._meta.get_field("file").storage
     # A generated name, never the family's: nothing it types reaches the file system.
@@ -336,9 +352,10 @@ def document_import(
     )
     try:
         with transaction.atomic():
-            Family.objects.select_for_update().filter(pk=family.pk).first()
-            for draft in Document.objects.filter(**slot, status=Document.Status.DRAFT):
-                _delete_file_after_commit(draft.file.name)
+            _lock_family(family.pk)
+            for draft in Document.objects.select_for_update().filter(
+                **slot, status=Document.Status.DRAFT
+            ):
                 draft.delete()
             return Document.objects.create(
                 establishment_id=family.establishment_id,
@@ -360,9 +377,8 @@ def document_import(
 def document_submit(*, document: Document, submitted_by) -> Document:
     """*Valider*: the imported file goes to the staff to be checked. A file of the same
     document still awaiting check is replaced by it (and kept in the history)."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.status != Document.Status.DRAFT:
-        raise FamilyError(_("This file has already been sent."))
+    _lock_family(document.family_id)
+    document = _draft(document)
     if not document.document_type.is_active:
         raise FamilyError(_("This document is not asked for any more."))
     Document.objects.select_for_update().filter(
@@ -380,16 +396,18 @@ def document_submit(*, document: Document, submitted_by) -> Document:
 @transaction.atomic
 def document_discard(*, document: Document) -> None:
     """*Annuler*: an imported file the family does not send is deleted, file included."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.status != Document.Status.DRAFT:
-        raise FamilyError(_("This file has already been sent."))
-    _delete_file_after_commit(document.file.name)
-    document.delete()
+    _lock_family(document.family_id)
+    _draft(document).delete()
 
 
 def _decide(document: Document) -> Document:
-    document = Document.objects.select_for_update().select_related("family").get(pk=document.pk)
-    if document.status != Document.Status.RECEIVED:
+    document = (
+        Document.objects.select_for_update()
+        .select_related("family")
+        .filter(pk=document.pk, status=Document.Status.RECEIVED)
+        .first()
+    )
+    if document is None:
         raise FamilyError(_("This document has already been checked."))
     return document
 
@@ -426,3 +444,16 @@ def document_refuse(*, document: Document, decided_by, reason: str) -> Document:
             establishment=document.family.establishment,
         )
     return document
+
+
+def document_drafts_purge(*, older_than: timedelta) -> int:
+    """Files imported but never sent, older than ``older_than``: deleted with their files."""
+    count = 0
+    drafts = Document.objects.filter(
+        status=Document.Status.DRAFT, uploaded_at__lt=now() - older_than
+    )
+    for draft in drafts.iterator():
+        with transaction.atomic():
+            draft.delete()  # its file goes once the deletion is committed (django-cleanup)
+        count += 1
+    return count

@@ -3,7 +3,6 @@ import logging
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -21,6 +20,7 @@ from family.selectors import (
     pending_request_for,
     pending_values,
 )
+from family.uploads import human_size
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def _import_messages(request, checked) -> None:
         messages.info(
             request,
             _("Your photo weighed %(size)s: it was reduced to fit within 2 MB.")
-            % {"size": filesizeformat(checked.original_size)},
+            % {"size": human_size(checked.original_size)},
         )
     if checked.named_as:
         messages.info(
@@ -136,8 +136,9 @@ def document_page(request, *, family, student, document_type, template: str, con
     """The page of one document slot, shared by the family's and the students' files.
 
     POST with ``action``: ``import`` (a file, checked in full, kept as a draft), ``send`` (the
-    draft goes to the staff) or ``cancel`` (the draft is deleted). Each answer redirects, so
-    that reloading the page never sends anything twice.
+    draft goes to the staff) or ``cancel`` (the draft is deleted); these two name the draft the
+    page showed (``document``), so that a stale tab never sends a file the family did not see.
+    Each answer redirects, so that reloading the page never sends anything twice.
     """
     form = DocumentUploadForm()
     if request.method == "POST":
@@ -145,7 +146,11 @@ def document_page(request, *, family, student, document_type, template: str, con
         slot = document_slot(family=family, student=student, document_type=document_type)
         try:
             if action == "import":
-                form = DocumentUploadForm(request.POST, request.FILES)
+                form = DocumentUploadForm(
+                    request.POST,
+                    request.FILES,
+                    oversized=getattr(request, "oversized_uploads", ()),
+                )
                 if form.is_valid():
                     services.document_import(
                         family=family,
@@ -159,6 +164,15 @@ def document_page(request, *, family, student, document_type, template: str, con
             elif action in {"send", "cancel"}:
                 if slot.draft is None:
                     messages.info(request, _("There is no imported file waiting to be sent."))
+                elif str(slot.draft.pk) != request.POST.get("document", ""):
+                    # Another tab imported another file since this page was shown.
+                    messages.info(
+                        request,
+                        _(
+                            "The imported file changed in the meantime: check the one shown "
+                            "below, then confirm again."
+                        ),
+                    )
                 elif action == "send":
                     services.document_submit(document=slot.draft, submitted_by=request.user)
                     messages.success(
@@ -203,8 +217,8 @@ def document_file(request, document_id: int):
 
 
 def document_response(document: Document, *, inline: bool = False) -> FileResponse:
-    """The stored file as an attachment (or inline, for images shown to staff), under a name
-    of our own; the browser is told not to guess its type nor run anything in it."""
+    """The stored file as an attachment (or inline, for staff checking it), under a name of
+    our own; the browser is told not to guess its type nor run anything in it."""
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
@@ -217,5 +231,8 @@ def document_response(document: Document, *, inline: bool = False) -> FileRespon
         content_type=document.mime_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if not (inline and document.mime_type == "application/pdf"):
+        # Nothing in the file may run. (Browsers refuse to show a PDF in a sandbox, so a PDF
+        # opened in the browser, for staff, relies on its check: no script, no action.)
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -215,7 +215,7 @@ def _pending_change(establishment: Establishment) -> None:
 
 
 # The documents each demo establishment asks for: French name, English name, of whom, required,
-# explanation for the families.
+# explanation for the families in French and in English.
 DOCUMENT_TYPES = [
     (
         "Justificatif de domicile",
@@ -224,6 +224,8 @@ DOCUMENT_TYPES = [
         True,
         "De moins de trois mois : facture d'électricité, de gaz, d'eau ou de téléphone, "
         "quittance de loyer.",
+        "Less than three months old: an electricity, gas, water or telephone bill, or a rent "
+        "receipt.",
     ),
     (
         "Avis d'imposition",
@@ -232,6 +234,8 @@ DOCUMENT_TYPES = [
         False,
         "Le dernier avis reçu, pour le calcul du quotient familial ; sans lui, le tarif le plus "
         "élevé s'applique.",
+        "The latest notice received, to work out the family quotient; without it, the highest "
+        "fee applies.",
     ),
     (
         "Attestation d'assurance",
@@ -239,6 +243,7 @@ DOCUMENT_TYPES = [
         DocumentType.Holder.STUDENT,
         True,
         "Responsabilité civile de l'élève pour l'année scolaire.",
+        "The student's third-party liability insurance for the school year.",
     ),
     (
         "Certificat médical",
@@ -246,13 +251,15 @@ DOCUMENT_TYPES = [
         DocumentType.Holder.STUDENT,
         False,
         "Pour les pratiques corporelles (danse, théâtre).",
+        "For physical practices (dance, drama).",
     ),
 ]
 
 
 def _document_types(establishment: Establishment) -> dict[str, DocumentType]:
     types = {}
-    for position, (name, name_en, holder, required, description) in enumerate(DOCUMENT_TYPES):
+    for position, entry in enumerate(DOCUMENT_TYPES):
+        name, name_en, holder, required, description, description_en = entry
         types[name], _created = DocumentType.objects.update_or_create(
             establishment=establishment,
             holder=holder,
@@ -261,6 +268,7 @@ def _document_types(establishment: Establishment) -> dict[str, DocumentType]:
                 "name_en": name_en,
                 "is_required": required,
                 "description": description,
+                "description_en": description_en,
                 "position": position,
             },
         )

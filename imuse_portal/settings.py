@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "reenrolment",
     "accessibility",
     "imuse_portal",
+    # Last, as its documentation asks: a deleted row's file is deleted once the deletion is
+    # committed (a document, a family, a student).
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +236,13 @@ STORAGES = {
     },
 }
 
+# A file past 10 MB is not read further (family.uploads.UploadSizeLimit); the others are kept
+# in memory up to 2.5 MB, in a temporary file beyond.
+FILE_UPLOAD_HANDLERS = [
+    "family.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 

@@ -27,6 +27,7 @@ DAMAGED_PDF = "Ce PDF est endommagé ou incomplet"
 ACTIVE_PDF = "Ce PDF contient des scripts, des actions automatiques ou des fichiers joints"
 ENCRYPTED_PDF = "Ce PDF est protégé par un mot de passe ou chiffré"
 TOO_MANY_PIXELS = "Cette image est trop grande"
+HEAVY_PDF = "Ce PDF demanderait trop de mémoire ou de temps pour être vérifié"
 
 # (file of the corpus, name it is uploaded under, what the family is told)
 HOSTILE = [
@@ -42,6 +43,8 @@ HOSTILE = [
     ("javascript-names.pdf", "javascript-names.pdf", ACTIVE_PDF),
     ("launch.pdf", "launch.pdf", ACTIVE_PDF),
     ("openaction-uri.pdf", "openaction-uri.pdf", ACTIVE_PDF),
+    ("uri-javascript.pdf", "uri-javascript.pdf", ACTIVE_PDF),
+    ("decompression-bomb.pdf", "decompression-bomb.pdf", HEAVY_PDF),
     ("embedded-file.pdf", "embedded-file.pdf", ACTIVE_PDF),
     ("encrypted.pdf", "encrypted.pdf", ENCRYPTED_PDF),
     ("password.pdf", "password.pdf", ENCRYPTED_PDF),
@@ -108,10 +111,11 @@ def test_hostile_file_is_refused_with_a_message_and_nothing_stored(
     assert_refused(response, message, files, documents)
 
 
-def test_the_corpus_holds_every_file_it_names():
+def test_the_corpus_holds_every_file_it_names_and_at_least_20_hostile_ones():
     names = {path.name for path in upload_files.CORPUS.iterdir()}
-    assert set(upload_files.BUILDERS) | {"attestation-libreoffice.pdf"} <= names
-    assert len(HOSTILE) + 3 >= 20
+    assert set(upload_files.BUILDERS) | {"attestation-libreoffice.pdf"} == names
+    hostile_files = {corpus_file for corpus_file, _name, _message in HOSTILE}
+    assert len(hostile_files) >= 20 and hostile_files <= names
 
 
 def test_a_pdf_of_exactly_2_mb_is_accepted_and_one_byte_more_is_refused(world):
@@ -120,7 +124,7 @@ def test_a_pdf_of_exactly_2_mb_is_accepted_and_one_byte_more_is_refused(world):
     over = upload_files.pdf_of_size(MAX_STORED_BYTES + 1)
     assert len(over) == 2_097_153
     response = post_file(client, document_url(world), "scan-trop-lourd.pdf", over)
-    assert_refused(response, "Ce PDF est trop lourd (2,0 Mio)", files, documents)
+    assert_refused(response, "Ce PDF est trop lourd (2,1 Mo)", files, documents)
 
     exact = upload_files.pdf_of_size(MAX_STORED_BYTES)
     assert len(exact) == 2_097_152
@@ -129,17 +133,30 @@ def test_a_pdf_of_exactly_2_mb_is_accepted_and_one_byte_more_is_refused(world):
     assert draft_of(world).size == 2_097_152
 
 
-def test_a_file_over_10_mb_is_refused_before_being_read(world):
+def test_a_file_over_10_mb_is_not_even_kept_in_a_temporary_file(world):
     files, documents = stored_files(), Document.objects.count()
     content = b"\xff\xd8\xff\xe0" + b"\x00" * (10 * 1024 * 1024)
     response = post_file(client_for(world.family_a.user), document_url(world), "x.jpg", content)
-    assert_refused(response, "Ce fichier est trop lourd (10,0 Mio)", files, documents)
+    assert_refused(response, "Ce fichier est trop lourd (plus de 10 Mo)", files, documents)
+    assert response.wsgi_request.oversized_uploads == {"file"}
+
+
+def test_the_size_checks_agree_with_the_upload_handler_at_the_limit(world):
+    """Exactly 10 MB passes the handler and reaches the content checks."""
+    content = b"\xff\xd8\xff\xe0" + b"\x00" * (10 * 1024 * 1024 - 4)
+    response = post_file(client_for(world.family_a.user), document_url(world), "x.jpg", content)
+    assert "Cette image est endommagée ou incomplète" in page(response).text
 
 
 def test_no_file_chosen_says_so(world):
     files, documents = stored_files(), Document.objects.count()
     response = client_for(world.family_a.user).post(document_url(world), {"action": "import"})
-    assert_refused(response, "Choisissez d'abord un fichier (bouton Parcourir)", files, documents)
+    assert_refused(
+        response,
+        "Choisissez d'abord un fichier (bouton Parcourir ou Choisir un fichier).",
+        files,
+        documents,
+    )
 
 
 def test_a_phone_photo_is_reduced_below_2_mb_without_its_gps_position(world):
@@ -150,7 +167,7 @@ def test_a_phone_photo_is_reduced_below_2_mb_without_its_gps_position(world):
     response = post_file(client, document_url(world), "IMG_2041.JPG", photo)
     assert response.status_code == 302
     text = page(client.get(document_url(world))).text
-    assert "Votre photo pesait 3,9 Mio : elle a été réduite pour tenir dans 2 Mo." in text
+    assert "Votre photo pesait 3,9 Mo : elle a été réduite pour tenir dans 2 Mo." in text
     assert "IMG_2041.JPG (JPEG," in text
     draft = draft_of(world)
     with draft.file.open("rb") as handle:
@@ -174,7 +191,7 @@ def test_an_office_suite_pdf_is_kept_as_sent(world):
         assert handle.read() == original
 
 
-@pytest.mark.parametrize("name", ["scan.png", "opens-on-page-1.pdf", "cmyk.jpg"])
+@pytest.mark.parametrize("name", ["scan.png", "opens-on-page-1.pdf", "cmyk.jpg", "index-off.pdf"])
 def test_ordinary_files_are_accepted(world, name):
     client = client_for(world.family_a.user)
     response = post_file(client, document_url(world), name, corpus(name))
@@ -216,3 +233,31 @@ def test_a_name_with_folders_never_reaches_the_file_system(world):
     stored = Path(draft.file.path).resolve()
     assert stored.is_relative_to(location)
     assert stored.name != "x.pdf" and len(stored.stem) == 32
+
+
+def test_a_16_bit_grey_scan_keeps_its_shades(world):
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), "scan.png", corpus("scan-16-bit.png"))
+    assert response.status_code == 302
+    with draft_of(world).file.open("rb") as handle:
+        image = Image.open(io.BytesIO(handle.read()))
+    assert image.mode == "L"
+    low, high = image.getextrema()
+    assert low < 10 and high > 245  # the gradient, not a white page
+
+
+def test_sizes_read_in_the_unit_of_the_limit():
+    from django.utils import translation
+
+    from family.uploads import human_size
+
+    with translation.override("fr"):
+        assert [human_size(n) for n in (1, 719, 24_410, 2_097_152, 2_097_153)] == [
+            "1 octet",
+            "719 octets",
+            "24 Ko",
+            "2,0 Mo",
+            "2,1 Mo",
+        ]
+    with translation.override("en"):
+        assert human_size(1_610_000) == "1.6 MB"

@@ -1,6 +1,7 @@
 """Documents fournis: the family imports, sends, sees the state; the staff accept or refuse;
 files are reached only by their family and their establishment's staff."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,12 @@ def import_file(client, url, name="justificatif.pdf", content=None):
     return client.post(url, {"action": "import", "file": upload})
 
 
+def confirm(client, url, action="send"):
+    """Valider (or Annuler) as the page does: naming the imported file it shows."""
+    draft = Document.objects.filter(status=Document.Status.DRAFT).latest("pk")
+    return client.post(url, {"action": action, "document": draft.pk})
+
+
 def test_the_list_shows_each_document_asked_with_its_state(world):
     client = client_for(world.family_a.user)
     text = page(client.get(reverse("family:documents"))).text
@@ -57,7 +64,7 @@ def test_import_then_send_then_refused_then_sent_again_and_accepted(world):
     assert f"/admin/family/document/{draft.pk}/" not in staff.get(changelist).content.decode()
 
     # Valider: sent to the staff, counted on the admin's home page.
-    client.post(url, {"action": "send"})
+    confirm(client, url)
     text = page(client.get(url)).text
     assert "Le document est envoyé : le personnel administratif va le vérifier." in text
     assert "État : … Reçu, en attente de vérification" in text
@@ -80,7 +87,7 @@ def test_import_then_send_then_refused_then_sent_again_and_accepted(world):
 
     # Another file: the refused one stays in the history; the staff accept the new one.
     import_file(client, url, "attestation-2026.pdf")
-    client.post(url, {"action": "send"})
+    confirm(client, url)
     second = Document.objects.get(student=irina, status=Document.Status.RECEIVED)
     staff.post(reverse("admin:family_document_change", args=[second.pk]), {"_accept": "1"})
     text = page(client.get(url)).text
@@ -103,7 +110,7 @@ def test_staff_must_give_a_reason_to_refuse(world):
 def test_sending_again_replaces_the_file_awaiting_check(world):
     client = client_for(world.family_a.user)
     import_file(client, family_url(world), "nouvelle-facture.pdf")
-    client.post(family_url(world), {"action": "send"})
+    confirm(client, family_url(world))
     states = dict(
         Document.objects.filter(family=world.family_a.family).values_list("original_name", "status")
     )
@@ -118,7 +125,7 @@ def test_cancel_deletes_the_imported_file(world, django_capture_on_commit_callba
     draft = Document.objects.get(status=Document.Status.DRAFT)
     path = Path(draft.file.path)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(family_url(world), {"action": "cancel"})
+        confirm(client, family_url(world), "cancel")
     assert not Document.objects.filter(pk=draft.pk).exists()
     assert not path.exists()
     assert "n'a pas été envoyé et il est supprimé" in page(client.get(family_url(world))).text
@@ -297,3 +304,144 @@ def test_document_pages_query_count_is_flat(world, url, django_assert_max_num_qu
     with django_assert_max_num_queries(12):
         response = client.get(url(world))
     assert response.status_code == 200
+
+
+def test_files_imported_but_never_sent_are_purged_after_two_days(
+    world, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils.timezone import now
+
+    client = client_for(world.family_a.user)
+    import_file(client, family_url(world), "oublie.pdf")
+    import_file(client, student_url(world), "recent.pdf")
+    old = Document.objects.get(original_name="oublie.pdf")
+    Document.objects.filter(pk=old.pk).update(uploaded_at=now() - timedelta(hours=49))
+    path = Path(old.file.path)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_document_drafts", stdout=out)
+    assert "1 imported file(s) never sent deleted." in out.getvalue()
+    assert not path.exists()
+    assert set(Document.objects.values_list("original_name", flat=True)) == {
+        "scan.pdf",
+        "recent.pdf",
+    }
+
+
+def test_a_stale_tab_never_sends_a_file_the_family_did_not_see(world):
+    client = client_for(world.family_a.user)
+    import_file(client, family_url(world), "premier.pdf")
+    seen = Document.objects.get(status=Document.Status.DRAFT)
+    import_file(client, family_url(world), "second.pdf")  # in another tab
+    client.post(family_url(world), {"action": "send", "document": seen.pk})
+    assert not Document.objects.filter(
+        status=Document.Status.RECEIVED, original_name="second.pdf"
+    ).exists()
+    text = page(client.get(family_url(world))).text
+    assert "Le fichier importé a changé entre-temps" in text
+    assert "second.pdf (PDF," in text
+
+
+def test_cancel_twice_is_answered_calmly(world):
+    client = client_for(world.family_a.user)
+    import_file(client, family_url(world))
+    draft = Document.objects.get(status=Document.Status.DRAFT)
+    for _attempt in range(2):
+        response = client.post(family_url(world), {"action": "cancel", "document": draft.pk})
+        assert response.status_code == 302
+    assert "Aucun fichier importé" in page(client.get(family_url(world))).text
+
+
+def test_services_refuse_a_draft_gone_meanwhile(world):
+    from family.exceptions import FamilyError
+    from family.services import document_discard, document_submit
+
+    client = client_for(world.family_a.user)
+    import_file(client, family_url(world))
+    draft = Document.objects.get(status=Document.Status.DRAFT)
+    document_discard(document=draft)
+    for service in (document_discard, document_submit):
+        kwargs = {"submitted_by": world.family_a.user} if service is document_submit else {}
+        with pytest.raises(FamilyError):
+            service(document=draft, **kwargs)
+
+
+def test_accepting_with_a_reason_typed_asks_which_was_meant(world):
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_document_change", args=[world.document_a.pk])
+    response = staff.post(url, {"_accept": "1", "reason": "Illisible"}, follow=True)
+    assert "Vous avez saisi un motif de refus" in page(response).text
+    world.document_a.refresh_from_db()
+    assert world.document_a.status == Document.Status.RECEIVED
+
+
+def test_bulk_acceptance_says_what_it_left(world):
+    accepted = send_document(world.family_b, world.family_document_type)
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_document_changelist")
+    staff.post(url, {"action": "accept_selected", "_selected_action": [accepted.pk]})
+    response = staff.post(
+        url,
+        {"action": "accept_selected", "_selected_action": [accepted.pk, world.document_a.pk]},
+        follow=True,
+    )
+    text = page(response).text
+    assert "1 document(s) accepté(s). 1 document(s) laissé(s) tel(s) quel(s)" in text
+
+
+def test_bulk_refusal_of_nothing_awaiting_says_so(world):
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_document_changelist")
+    staff.post(url, {"action": "accept_selected", "_selected_action": [world.document_a.pk]})
+    response = staff.post(
+        url, {"action": "refuse_selected", "_selected_action": [world.document_a.pk]}, follow=True
+    )
+    assert "Aucun des documents sélectionnés n'attend de vérification" in page(response).text
+    assert Message.objects.count() == 0
+
+
+def test_a_type_with_files_keeps_its_holder_and_cannot_be_deleted(world):
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_documenttype_change", args=[world.family_document_type.pk])
+    html = staff.get(url).content.decode()
+    assert 'name="holder"' not in html  # shown, not editable
+    delete = reverse("admin:family_documenttype_delete", args=[world.family_document_type.pk])
+    assert staff.get(delete).status_code == 403
+    unused = DocumentType.objects.create(
+        establishment=world.establishment_1, name="Photo d'identité", holder="student"
+    )
+    assert (
+        'name="holder"'
+        in staff.get(reverse("admin:family_documenttype_change", args=[unused.pk])).content.decode()
+    )
+
+
+def test_the_explanation_reads_in_english_when_there_is_one(world):
+    world.family_document_type.description = "De moins de trois mois."
+    world.family_document_type.description_en = "Less than three months old."
+    world.family_document_type.save()
+    client = client_for(world.family_a.user)
+    assert "De moins de trois mois." in page(client.get(family_url(world))).text
+    client.post(reverse("accounts:set_language"), {"language": "en"})
+    assert "Less than three months old." in page(client.get(family_url(world))).text
+
+
+def test_an_optional_document_does_not_call_the_file_required(world):
+    optional = DocumentType.objects.create(
+        establishment=world.establishment_1, name="Avis d'imposition", is_required=False
+    )
+    text = page(
+        client_for(world.family_a.user).get(reverse("family:document", args=[optional.pk]))
+    ).text
+    assert "Ce document est facultatif." in text
+    assert "Fichier à importer (obligatoire)" not in text
+
+
+def test_a_deleted_document_takes_its_file_along(world, django_capture_on_commit_callbacks):
+    path = Path(world.document_a.file.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        Document.objects.filter(family=world.family_a.family).delete()
+    assert not path.exists()

@@ -44,6 +44,15 @@ def pdf(text: str = "Justificatif de domicile", *, pages: int = 1, change=None) 
     return buffer.getvalue()
 
 
+def pdf_with_a_wrong_index() -> bytes:
+    """A PDF whose "startxref" points a few bytes off, as some scanner apps write it: every
+    viewer rebuilds the index and opens it."""
+    data = pdf(pages=2)
+    head, _sep, tail = data.rpartition(b"startxref\n")
+    offset, rest = tail.split(b"\n", 1)
+    return head + b"startxref\n" + str(int(offset) + 13).encode() + b"\n" + rest
+
+
 def pdf_of_size(size: int) -> bytes:
     """A valid PDF of exactly ``size`` bytes, padded with an incompressible stream."""
     padding = max(0, size - len(pdf()) - 100)
@@ -95,6 +104,42 @@ def _open_on_first_page(document):
     document.Root.OpenAction = pikepdf.Dictionary(
         S=pikepdf.Name.GoTo, D=pikepdf.Array([document.pages[0].obj, pikepdf.Name.Fit])
     )
+
+
+def _uri_javascript(document):
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        Rect=[72, 700, 300, 740],
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("javascript:alert(1)")),
+    )
+    document.pages[0].obj.Annots = document.make_indirect(pikepdf.Array([link]))
+
+
+def pdf_bomb() -> bytes:
+    """A 1 kB PDF whose page unpacks to 200 MB: compressed twice, which no producer does."""
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(595, 842))
+    twice = zlib.compress(zlib.compress(b" " * (200 * 1024 * 1024), 9), 9)
+    stream = pikepdf.Stream(document, twice)
+    stream.Filter = pikepdf.Array([pikepdf.Name.FlateDecode, pikepdf.Name.FlateDecode])
+    document.pages[0].obj.Contents = document.make_indirect(stream)
+    buffer = io.BytesIO()
+    document.save(
+        buffer,
+        static_id=True,
+        compress_streams=False,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+    )
+    return buffer.getvalue()
+
+
+def png_16_bit_scan() -> bytes:
+    """A grey scan in 16 bits per pixel, as some scanners save it."""
+    image = Image.linear_gradient("L").resize((600, 800)).convert("I").point(lambda v: v * 257)
+    buffer = io.BytesIO()
+    image.convert("I;16").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _embedded_file(document):
@@ -214,6 +259,9 @@ BUILDERS = {
     "javascript-names.pdf": lambda: pdf(change=_javascript_in_names),
     "launch.pdf": lambda: pdf(change=_launch),
     "openaction-uri.pdf": lambda: pdf(change=_open_action_uri),
+    "uri-javascript.pdf": lambda: pdf(change=_uri_javascript),
+    "decompression-bomb.pdf": pdf_bomb,
+    "scan-16-bit.png": png_16_bit_scan,
     "opens-on-page-1.pdf": lambda: pdf(change=_open_on_first_page),
     "embedded-file.pdf": lambda: pdf(change=_embedded_file),
     "encrypted.pdf": lambda: pdf(change=_encrypted_without_password),
@@ -230,6 +278,7 @@ BUILDERS = {
     "cmyk.jpg": lambda: jpeg(mode="CMYK"),
     "polyglot.jpg": lambda: jpeg() + b"<html><script>alert('polyglot')</script></html>",
     "document.pdf": lambda: pdf(pages=2),
+    "index-off.pdf": pdf_with_a_wrong_index,
 }
 
 
