@@ -377,7 +377,7 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
     """The documents families sent: open each file, then accept it or refuse it with a reason
     (mailed to the family). Files are never deleted here: they are the family's history."""
 
-    list_display = ["document_type", "holder", "family", "status", "submitted_at", "file_format"]
+    list_display = ["document_type", "holder", "family", "status", "submitted_at"]
     list_filter = [DocumentStatusFilter, "document_type", "establishment"]
     list_select_related = ["document_type", "family", "student"]
     search_fields = ["family__name", "student__last_name", "student__first_name"]
