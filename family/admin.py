@@ -201,6 +201,8 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
                         }
                     self.message_user(request, message, messages.SUCCESS)
                     return redirect(reverse("admin:family_changerequest_changelist"))
+                if "_reject" in request.POST and not request.POST.get("reason", "").strip():
+                    return redirect(f"{request.path}?motif=obligatoire")
                 if "_reject" in request.POST:
                     services.change_request_reject(
                         change_request=change_request,
@@ -219,6 +221,7 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             "diff_record": record,
             "diff_rows": rows,
             "decidable": pending and self.has_change_permission(request),
+            "reason_missing": request.GET.get("motif") == "obligatoire",
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -466,6 +469,9 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
                     services.document_accept(document=document, decided_by=request.user)
                     self.message_user(request, _("Document accepted."), messages.SUCCESS)
                     return redirect(self._queue_url())
+                if "_refuse" in request.POST and not reason.strip():
+                    # Said next to the reason's field (the page is shown again, as a GET).
+                    return redirect(f"{request.path}?motif=obligatoire")
                 if "_refuse" in request.POST:
                     services.document_refuse(
                         document=document, decided_by=request.user, reason=reason
@@ -484,6 +490,7 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
             "file_url": file_url,
             "preview_url": f"{file_url}?apercu=1",
             "decidable": decidable,
+            "reason_missing": request.GET.get("motif") == "obligatoire",
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -100,8 +100,11 @@ def test_staff_must_give_a_reason_to_refuse(world):
     staff = client_for(world.staff_1)
     url = reverse("admin:family_document_change", args=[world.document_a.pk])
     response = staff.post(url, {"_refuse": "1", "reason": "  "}, follow=True)
-    assert response.redirect_chain == [(url, 302)]
-    assert "Indiquez le motif du refus : il est envoyé à la famille." in page(response).text
+    assert response.redirect_chain == [(f"{url}?motif=obligatoire", 302)]
+    html = response.content.decode()
+    # Said next to the field, which is marked and takes the focus.
+    assert '<ul class="errorlist" id="reason-error"><li>Indiquez le motif du refus' in html
+    assert 'aria-invalid="true" aria-describedby="reason-error" autofocus' in html
     world.document_a.refresh_from_db()
     assert world.document_a.status == Document.Status.RECEIVED
     assert Message.objects.count() == 0

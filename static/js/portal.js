@@ -32,15 +32,22 @@
     });
   }
 
-  function focusErrorSummary() {
+  // After an action (a form sent, then this page), what the portal says about it is read
+  // first: the error summary, or else the messages ("Le document est envoyé…"), which a screen
+  // reader would not announce on its own since they are there when the page loads.
+  function focusWhatWasSaid() {
     var summary = document.getElementById("error-summary");
+    var messages = document.querySelector(".portal-messages");
     if (summary) {
       summary.focus();
+    } else if (messages) {
+      messages.setAttribute("tabindex", "-1");
+      messages.focus();
     }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     setUpPasswordToggles();
-    focusErrorSummary();
+    focusWhatWasSaid();
   });
 })();

@@ -63,6 +63,7 @@ def test_keyboard_upload_of_a_students_document(world, context, live_server, pag
     page.get_by_role("button", name="Valider").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".portal-messages")).to_contain_text("Le document est envoyé")
+    expect(page.locator(".portal-messages")).to_be_focused()  # read first by screen readers
     expect(page.locator(".document-summary")).to_contain_text("Reçu, en attente de vérification")
     check("document sent")
     sent = Document.objects.get(student=irina, status="received")
