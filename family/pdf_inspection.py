@@ -7,7 +7,8 @@ qpdf may also crash on a hostile file. In a child process, such a file only exha
 limits, never the web server's worker (``family.uploads.check_pdf`` treats a child that dies or
 overruns as a refusal).
 
-This module imports nothing of Django: it starts fast and holds no secret.
+This module imports nothing of Django: it starts fast, and it runs with an empty environment
+(no database URL, no secret key).
 """
 
 from __future__ import annotations

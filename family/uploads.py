@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import os
 import subprocess
 import sys
 import unicodedata
@@ -185,11 +186,14 @@ def check_pdf(content: bytes) -> None:
     parse (a decompression bomb)."""
     try:
         child = subprocess.run(
-            [sys.executable, "-m", "family.pdf_inspection"],
+            [sys.executable, "-E", "-s", "-m", "family.pdf_inspection"],
             input=content,
             capture_output=True,
             timeout=PDF_INSPECTION_SECONDS,
             cwd=settings.BASE_DIR,
+            # Nothing of the portal's environment (database URL, secret key) reaches the
+            # process that parses a stranger's file.
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"},
             check=False,
         )
         verdict = child.stdout.decode(errors="replace").strip() if child.returncode == 0 else ""

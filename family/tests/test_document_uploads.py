@@ -261,3 +261,23 @@ def test_sizes_read_in_the_unit_of_the_limit():
         ]
     with translation.override("en"):
         assert human_size(1_610_000) == "1.6 MB"
+
+
+def test_the_pdf_is_parsed_by_a_process_that_holds_no_secret(monkeypatch):
+    """The child that parses a stranger's PDF gets no database URL and no secret key."""
+    import subprocess
+
+    from family import uploads
+
+    seen = {}
+    real_run = subprocess.run
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs["env"])
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://portal:secret@db/portal")
+    monkeypatch.setattr(uploads.subprocess, "run", spy)
+    uploads.check_pdf(corpus("document.pdf"))
+    assert "DATABASE_URL" not in seen and "SECRET_KEY" not in seen
+    assert set(seen) == {"PATH", "LC_ALL"}
