@@ -189,6 +189,14 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
         pending = change_request.status == ChangeRequest.Status.PENDING
         if request.method == "POST" and pending and self.has_change_permission(request):
             try:
+                if "_approve" in request.POST and request.POST.get("reason", "").strip():
+                    keep_typed_reason(request, request.POST["reason"])
+                    raise FamilyError(
+                        _(
+                            "You typed a reason of refusal: press Reject to reject the request, "
+                            "or clear the reason to approve it."
+                        )
+                    )
                 if "_approve" in request.POST:
                     confirmed = frozenset(request.POST.getlist("confirm"))
                     skipped = services.change_request_approve(
@@ -222,6 +230,7 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             "diff_rows": rows,
             "decidable": pending and self.has_change_permission(request),
             "reason_missing": request.GET.get("motif") == "obligatoire",
+            "typed_reason": typed_reason(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -262,6 +271,15 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
         )
 
 
+def keep_typed_reason(request, reason: str) -> None:
+    """What a staff member typed, kept for the page shown again after a refused action."""
+    request.session[f"typed-reason:{request.path}"] = reason
+
+
+def typed_reason(request) -> str:
+    return request.session.pop(f"typed-reason:{request.path}", "")
+
+
 def decide_each(queryset, decide) -> tuple[int, int]:
     """Run ``decide(item)`` on each selected item; one decided meanwhile (by a colleague, in
     another tab) is counted as skipped instead of stopping the others."""
@@ -276,7 +294,9 @@ def decide_each(queryset, decide) -> tuple[int, int]:
     return done, skipped
 
 
-def refuse_selected(model_admin, request, queryset, *, action, title, intro, button, decide, done):
+def refuse_selected(
+    model_admin, request, queryset, *, action, title, intro, button, decide, done, left=0
+):
     """A bulk refusal: an intermediate page asks for the reason once, then ``decide(item,
     reason)`` runs for each selected item still awaiting a decision."""
     reason = request.POST.get("reason", "")
@@ -302,6 +322,7 @@ def refuse_selected(model_admin, request, queryset, *, action, title, intro, but
             "intro": intro,
             "button": button,
             "items": queryset,
+            "left": left,
             "reason": reason,
             "error": error,
             "opts": opts,
@@ -338,22 +359,21 @@ class DocumentTypeAdmin(TenantAdminMixin, admin.ModelAdmin):
             return ["establishment", "holder"]
         return []
 
-    def has_delete_permission(self, request, obj=None):
-        # A type with files is kept (they are the families' history): untick "asked for".
-        if obj is not None and obj.documents.exists():
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        kept = queryset.filter(documents__isnull=False).distinct()
-        if kept.exists():
+    def delete_view(self, request, object_id, extra_context=None):
+        document_type = self.get_object(request, object_id)
+        if document_type is not None and document_type.documents.exists():
+            # Its files are the families' history (and protected): say what to do instead.
             self.message_user(
                 request,
-                _('Kept, because files were sent for them (untick "asked for" instead): %(types)s.')
-                % {"types": ", ".join(str(document_type) for document_type in kept)},
+                _(
+                    'Files were sent for "%(type)s", so it is kept: untick "asked for" to stop '
+                    "asking for it."
+                )
+                % {"type": document_type},
                 messages.WARNING,
             )
-        super().delete_queryset(request, queryset.filter(documents__isnull=True))
+            return redirect(reverse("admin:family_documenttype_change", args=[document_type.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
 
 class DocumentStatusFilter(admin.SimpleListFilter):
@@ -394,7 +414,7 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
         "original_name",
         "file_format",
         "file_size",
-        "reduced",
+        "photo_reduced",
         "submitted_at",
         "decided_by",
         "decided_at",
@@ -430,6 +450,12 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
     def file_size(self, document):
         return human_size(document.size)
 
+    @admin.display(description=gettext_lazy("photo reduced to fit"))
+    def photo_reduced(self, document):
+        if not document.mime_type.startswith("image/"):
+            return "—"  # a PDF is never reduced
+        return _("yes") if document.reduced else _("no")
+
     def get_urls(self):
         return [
             path(
@@ -459,6 +485,7 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
             reason = request.POST.get("reason", "")
             try:
                 if "_accept" in request.POST and reason.strip():
+                    keep_typed_reason(request, reason)
                     raise FamilyError(
                         _(
                             "You typed a reason of refusal: press Refuse to refuse the "
@@ -491,6 +518,7 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
             "preview_url": f"{file_url}?apercu=1",
             "decidable": decidable,
             "reason_missing": request.GET.get("motif") == "obligatoire",
+            "typed_reason": typed_reason(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -499,6 +527,9 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Accept the selected documents"), permissions=["change"])
     def accept_selected(self, request, queryset):
+        if not queryset.filter(status=Document.Status.RECEIVED).exists():
+            self.message_user(request, _nothing_awaits(), messages.WARNING)
+            return
         accepted, skipped = decide_each(
             queryset,
             lambda document: services.document_accept(document=document, decided_by=request.user),
@@ -516,11 +547,7 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
             "family", "student", "document_type"
         )
         if not awaiting.exists():
-            self.message_user(
-                request,
-                _("None of the selected documents awaits a check: nothing was refused."),
-                messages.WARNING,
-            )
+            self.message_user(request, _nothing_awaits(), messages.WARNING)
             return None
         return refuse_selected(
             self,
@@ -534,4 +561,9 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
                 document=document, decided_by=request.user, reason=reason
             ),
             done=_("Documents refused."),
+            left=queryset.count() - awaiting.count(),
         )
+
+
+def _nothing_awaits() -> str:
+    return _("None of the selected documents awaits a check: nothing was changed.")

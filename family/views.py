@@ -166,7 +166,7 @@ def document_page(request, *, family, student, document_type, template: str, con
                     messages.info(request, _("There is no imported file waiting to be sent."))
                 elif str(slot.draft.pk) != request.POST.get("document", ""):
                     # Another tab imported another file since this page was shown.
-                    messages.info(
+                    messages.warning(
                         request,
                         _(
                             "The imported file changed in the meantime: check the one shown "

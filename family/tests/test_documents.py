@@ -424,7 +424,7 @@ def test_a_type_with_files_keeps_its_holder_and_cannot_be_deleted(world):
     html = staff.get(url).content.decode()
     assert 'name="holder"' not in html  # shown, not editable
     delete = reverse("admin:family_documenttype_delete", args=[world.family_document_type.pk])
-    assert staff.get(delete).status_code == 403
+    assert staff.get(delete)["Location"] == url  # with a message saying why
     unused = DocumentType.objects.create(
         establishment=world.establishment_1, name="Photo d'identité", holder="student"
     )
@@ -461,3 +461,41 @@ def test_a_deleted_document_takes_its_file_along(world, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         Document.objects.filter(family=world.family_a.family).delete()
     assert not path.exists()
+
+
+def test_a_reason_typed_before_accepting_is_kept_for_the_refusal(world):
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_document_change", args=[world.document_a.pk])
+    response = staff.post(
+        url, {"_accept": "1", "reason": "Illisible, merci de renvoyer"}, follow=True
+    )
+    assert ">Illisible, merci de renvoyer</textarea>" in response.content.decode()
+    again = staff.get(url).content.decode()  # shown once, not forever
+    assert "Illisible, merci de renvoyer" not in again
+
+
+def test_a_used_document_type_points_to_unticking_instead_of_deleting(world):
+    staff = client_for(world.staff_1)
+    delete = reverse("admin:family_documenttype_delete", args=[world.family_document_type.pk])
+    response = staff.get(delete, follow=True)
+    assert "il est conservé : décochez « demandé »" in page(response).text
+    assert DocumentType.objects.filter(pk=world.family_document_type.pk).exists()
+    unused = DocumentType.objects.create(establishment=world.establishment_1, name="Photo")
+    delete = reverse("admin:family_documenttype_delete", args=[unused.pk])
+    staff.post(delete, {"post": "yes"})
+    assert not DocumentType.objects.filter(pk=unused.pk).exists()
+
+
+def test_the_bulk_refusal_page_says_what_it_leaves(world):
+    accepted = send_document(world.family_b, world.family_document_type)
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_document_changelist")
+    staff.post(url, {"action": "accept_selected", "_selected_action": [accepted.pk]})
+    asked = staff.post(
+        url,
+        {"action": "refuse_selected", "_selected_action": [accepted.pk, world.document_a.pk]},
+    )
+    assert (
+        "1 des éléments sélectionnés n'attend pas de décision : il reste tel quel."
+        in page(asked).text
+    )

@@ -46,8 +46,22 @@
     }
   }
 
+  // A table's scrolling box is a Tab stop (to scroll it with the keyboard) only while it does
+  // scroll, on a narrow screen; without this script it always is one.
+  function updateScrollBoxes() {
+    document.querySelectorAll("[data-scroll-box]").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+      } else {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpPasswordToggles();
     focusWhatWasSaid();
+    updateScrollBoxes();
+    window.addEventListener("resize", updateScrollBoxes);
   });
 })();

@@ -84,3 +84,14 @@ def test_the_document_pages_read_in_english(world, context, live_server, page):
         "Choose a file first (button Browse or Choose File)."
     )
     assert axe_violations(page) == []
+
+
+def test_a_table_box_is_a_tab_stop_only_when_it_scrolls(world, context, live_server, page):
+    log_in_as(context, live_server, world.family_a.user)
+    page.goto("/famille/documents/")
+    box = page.locator("[data-scroll-box]")
+    expect(box).not_to_have_attribute("tabindex", "0")
+    page.set_viewport_size({"width": 320, "height": 700})
+    expect(box).to_have_attribute("tabindex", "0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no page-wide scroll
+    assert axe_violations(page) == []
