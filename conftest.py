@@ -6,9 +6,11 @@ family C (another establishment), staff of each establishment, a superuser.
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt
@@ -21,10 +23,15 @@ from family.models import DocumentType
 from family.services import change_request_submit, document_import, document_submit
 from family.uploads import PDF, CheckedFile, check_upload
 from tests.factories import (
+    AbsenceFactory,
+    CourseFactory,
+    EnrolmentFactory,
     EstablishmentFactory,
+    EvaluationFactory,
     FamilyFactory,
     FamilyUserFactory,
     GuardianFactory,
+    PerformanceFactory,
     SchoolYearFactory,
     StaffUserFactory,
     StudentFactory,
@@ -93,6 +100,11 @@ class World:
     family_document_type: object  # establishment 1 asks each family for it
     student_document_type: object  # establishment 1 asks it for each student
     document_a: object  # a file family A sent, awaiting check
+    enrolment_a: object  # Irina's course of the current year, with an evaluation and an absence
+    evaluation_a: object
+    absence_a: object
+    past_enrolment_a: object  # Irina's record of a previous year
+    performance_a: object  # a piece Irina played
 
     def users(self) -> dict[str, object | None]:
         """Every persona by name; anonymous is None."""
@@ -153,6 +165,8 @@ def world(db) -> World:
     family_type, student_type = types[establishment_1.pk]
     document_a = send_document(family_a, family_type)
     send_document(family_c, types[establishment_2.pk][1], student=family_c.students[0])
+    record = make_school_record(family_a.students[0])
+    make_school_record(family_c.students[0])
     Message.objects.all().delete()  # the world starts with an empty outbox
     return World(
         establishment_1=establishment_1,
@@ -166,7 +180,36 @@ def world(db) -> World:
         family_document_type=family_type,
         student_document_type=student_type,
         document_a=document_a,
+        **record,
     )
+
+
+def make_school_record(student) -> dict:
+    """A student's course of the current year (with an evaluation and an absence), a record
+    of 2011/2012 and a piece played: what the Cours, Historique and Répertoire tabs show."""
+    establishment = student.establishment
+    enrolment = EnrolmentFactory(student=student)
+    past_year = SchoolYearFactory(
+        establishment=establishment,
+        label="2011/2012",
+        start_date=datetime.date(2011, 9, 12),
+        end_date=datetime.date(2012, 7, 5),
+        is_current=False,
+    )
+    past = EnrolmentFactory(
+        student=student,
+        course=CourseFactory(school_year=past_year, label="FM 2C3", class_name="FM 2C3"),
+        average=Decimal("15.75"),
+        class_admission="FM 2C4",
+    )
+    EvaluationFactory(enrolment=past, date=datetime.date(2012, 6, 6))
+    return {
+        "enrolment_a": enrolment,
+        "evaluation_a": EvaluationFactory(enrolment=enrolment),
+        "absence_a": AbsenceFactory(enrolment=enrolment),
+        "past_enrolment_a": past,
+        "performance_a": PerformanceFactory(student=student),
+    }
 
 
 def send_document(persona, document_type, *, student=None, content=None, name="scan.pdf"):

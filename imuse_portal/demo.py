@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,7 +31,20 @@ from family.services import (
     family_login_send_identifier,
 )
 from family.uploads import check_upload
-from students.models import SchoolLevel, SchoolYear, Student
+from students.models import (
+    Absence,
+    Course,
+    Department,
+    Enrolment,
+    Evaluation,
+    Performance,
+    Room,
+    SchoolLevel,
+    SchoolYear,
+    Student,
+    Teacher,
+    Weekday,
+)
 
 DEMO_PASSWORD = "Musique2024"
 
@@ -376,6 +390,257 @@ def _documents(establishment: Establishment, staff: User) -> None:
     )
 
 
+def _past_year(establishment: Establishment, start_year: int) -> SchoolYear:
+    year, _created = SchoolYear.objects.update_or_create(
+        establishment=establishment,
+        label=f"{start_year}/{start_year + 1}",
+        defaults={
+            "start_date": datetime.date(start_year, 9, 12),
+            "end_date": datetime.date(start_year + 1, 7, 5),
+            "is_current": False,
+        },
+    )
+    return year
+
+
+def _course(establishment, year, label, class_name, department, teacher, **fields) -> Course:
+    course, _created = Course.objects.update_or_create(
+        establishment=establishment,
+        school_year=year,
+        label=label,
+        defaults={
+            "class_name": class_name,
+            "department": department,
+            "teacher": teacher,
+            **fields,
+        },
+    )
+    return course
+
+
+def _enrol(student, course, **fields) -> Enrolment:
+    enrolment, _created = Enrolment.objects.update_or_create(
+        student=student,
+        course=course,
+        defaults={"establishment": student.establishment, **fields},
+    )
+    return enrolment
+
+
+# Irina's records of previous years, as the guide's Historique tab lists them (the last two
+# of 2006/2007 are under the guide's "1 / 16", off its screen): year, department, class,
+# cycle, teacher.
+IRINA_HISTORY = [
+    (2011, "Formation Musicale", "FM 2C3", "", "ASTAREL Carmen"),
+    (2011, "Polyphoniques", "Piano", "2C4", "MARGEVAL Brice"),
+    (2010, "Formation Musicale", "FM 2C2", "", "BARDONWALT Anthony"),
+    (2010, "Polyphoniques", "Piano", "2C3", "MARGEVAL Brice"),
+    (2009, "Formation Musicale", "FM 2C1", "", "ASTAREL Carmen"),
+    (2009, "Polyphoniques", "Piano", "2C2", "IPOUSTEGUI Xavier"),
+    (2009, "Pratiques collectives", "Chorale 1er cycle", "", "PERRIGON Isabelle"),
+    (2008, "Formation Musicale", "FM 2C1", "", "ASTAREL Carmen"),
+    (2008, "Polyphoniques", "Piano", "2C1", "IPOUSTEGUI Xavier"),
+    (2008, "Pratiques collectives", "Chorale 1er cycle", "", "PERRIGON Isabelle"),
+    (2007, "Formation Musicale", "FM 1C4", "", "ASTAREL Carmen"),
+    (2007, "Polyphoniques", "Piano", "1C4", "IPOUSTEGUI Xavier"),
+    (2007, "Pratiques collectives", "Chorale 1er cycle", "", "PERRIGON Isabelle"),
+    (2006, "Formation Musicale", "FM 1C3", "", "ASTAREL Carmen"),
+    (2006, "Polyphoniques", "Piano", "1C3", "IPOUSTEGUI Xavier"),
+    (2006, "Pratiques collectives", "Chorale 1er cycle", "", "PERRIGON Isabelle"),
+]
+# The guide's Répertoire tab: event, date, piece, minutes, comment.
+IRINA_REPERTOIRE = [
+    (
+        "Fin de cycle - Piano",
+        datetime.date(2012, 6, 13),
+        "Sabre dance de Gayanh",
+        10,
+        "Editions Boosey & Hawkes",
+    ),
+    (
+        "Fin de cycle - Piano",
+        datetime.date(2012, 6, 13),
+        "Romance du Lieutenant Kijé",
+        10,
+        "Editions Boosey & Hawkes",
+    ),
+    (
+        "2011-06 Fête de la Musique",
+        datetime.date(2011, 6, 21),
+        "Symphonie n° 9 en ré mineur, op. 125",
+        60,
+        "",
+    ),
+    (
+        "2010-04 Audition de la classe de piano",
+        datetime.date(2010, 4, 9),
+        "Sonate K 282 N° 4 en mi b M",
+        15,
+        "Editions Henle Verlag",
+    ),
+    (
+        "Fête de la Musique 2008",
+        datetime.date(2008, 6, 21),
+        "Hymne à la joie 9ème Symphonie",
+        15,
+        "Joué en plein air sur le Parvis de la Cathédrale",
+    ),
+    (
+        "Fin de cycle - Piano",
+        datetime.date(2008, 5, 15),
+        "Suite facile N°2 extrait de l'oeuvre pour piano Vol 1",
+        5,
+        "Editions Leduc",
+    ),
+]
+
+
+def _school_records(establishment: Establishment) -> None:
+    """Irina's courses, history and répertoire exactly as in the guide; Lucas's violin course
+    with an evaluation and an absence, so that those tables are seen filled in too."""
+    departments = {
+        name: Department.objects.get_or_create(establishment=establishment, name=name)[0]
+        for name in ("Formation Musicale", "Polyphoniques", "Pratiques collectives", "Cordes")
+    }
+    teachers = {}
+    for full_name in (
+        "ASTAREL Carmen",
+        "MARGEVAL Brice",
+        "BARDONWALT Anthony",
+        "IPOUSTEGUI Xavier",
+        "PERRIGON Isabelle",
+        "LAMBERT Hélène",
+    ):
+        last_name, first_name = full_name.split(" ", 1)
+        teachers[full_name] = Teacher.objects.get_or_create(
+            establishment=establishment, last_name=last_name, first_name=first_name
+        )[0]
+    rooms = {
+        name: Room.objects.get_or_create(
+            establishment=establishment, name=name, location="Conservatoire"
+        )[0]
+        for name in ("Fauré", "Berlioz", "Ravel")
+    }
+    current = SchoolYear.objects.get(establishment=establishment, is_current=True)
+    irina = Student.objects.get(establishment=establishment, last_name="ABARRE", first_name="Irina")
+    _enrol(
+        irina,
+        _course(
+            establishment,
+            current,
+            "FM 2C4 A",
+            "FM 2C4",
+            departments["Formation Musicale"],
+            teachers["ASTAREL Carmen"],
+            room=rooms["Fauré"],
+            weekday=Weekday.FRIDAY,
+            start_time=datetime.time(17, 30),
+            duration=datetime.timedelta(hours=1, minutes=30),
+            end_date=current.end_date,
+        ),
+    )
+    _enrol(
+        irina,
+        _course(
+            establishment,
+            current,
+            "Piano BM H",
+            "Piano",
+            departments["Polyphoniques"],
+            teachers["MARGEVAL Brice"],
+            room=rooms["Berlioz"],
+            weekday=Weekday.TUESDAY,
+            start_time=datetime.time(18, 30),
+            duration=datetime.timedelta(hours=1),
+            end_date=current.end_date,
+            cycle="3C1",
+        ),
+        cycle="3C1",
+    )
+    for start_year, department, class_name, cycle, teacher in IRINA_HISTORY:
+        year = _past_year(establishment, start_year)
+        course = _course(
+            establishment,
+            year,
+            class_name if not cycle else f"{class_name} {cycle}",
+            class_name,
+            departments[department],
+            teachers[teacher],
+            cycle=cycle,
+        )
+        _enrol(irina, course, cycle=cycle)
+    fm_2c3 = Enrolment.objects.get(
+        student=irina, course__school_year__label="2011/2012", course__class_name="FM 2C3"
+    )
+    for field, value in {
+        "hours": datetime.timedelta(hours=54),
+        "effective_hours": datetime.timedelta(hours=54),
+        "average": Decimal("15.75"),
+        "mention": "-1",
+        "class_admission": "FM 2C4",
+    }.items():
+        setattr(fm_2c3, field, value)
+    fm_2c3.save()
+    Evaluation.objects.update_or_create(
+        enrolment=fm_2c3,
+        evaluation_type="Contrôle Continu",
+        date=datetime.date(2012, 6, 6),
+        defaults={"establishment": establishment, "mark": Decimal("15.75")},
+    )
+    for event, date, piece, minutes, comment in IRINA_REPERTOIRE:
+        Performance.objects.update_or_create(
+            student=irina,
+            event=event,
+            date=date,
+            piece=piece,
+            defaults={
+                "establishment": establishment,
+                "duration": datetime.timedelta(minutes=minutes),
+                "comment": comment,
+            },
+        )
+    lucas = Student.objects.get(establishment=establishment, last_name="MARTIN")
+    violin = _enrol(
+        lucas,
+        _course(
+            establishment,
+            current,
+            "Violon 1C2 B",
+            "Violon",
+            departments["Cordes"],
+            teachers["LAMBERT Hélène"],
+            room=rooms["Ravel"],
+            weekday=Weekday.WEDNESDAY,
+            start_time=datetime.time(14, 0),
+            duration=datetime.timedelta(minutes=30),
+            end_date=current.end_date,
+            cycle="1C2",
+        ),
+        cycle="1C2",
+    )
+    Evaluation.objects.update_or_create(
+        enrolment=violin,
+        evaluation_type="Contrôle Continu",
+        date=current.start_date + datetime.timedelta(days=60),
+        defaults={
+            "establishment": establishment,
+            "mark": Decimal("14.50"),
+            "appreciation": "Bon travail, le son s'améliore. Travailler les gammes.",
+        },
+    )
+    Absence.objects.update_or_create(
+        enrolment=violin,
+        start_date=current.start_date + datetime.timedelta(days=50),
+        defaults={
+            "establishment": establishment,
+            "start_time": datetime.time(14, 0),
+            "end_time": datetime.time(14, 30),
+            "characteristic": "Maladie",
+            "justified": True,
+        },
+    )
+
+
 def _sample_mails(establishment: Establishment) -> None:
     """One mail of each kind in the outbox, the first time only (the worker then sends them)."""
     if Message.objects.exists() or MessageLog.objects.exists():
@@ -471,6 +736,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _superuser("admin")
     _document_types(saint_jean)
     _documents(conservatoire, secretariat1)
+    _school_records(conservatoire)
 
     return [
         DemoLogin("portal", conservatoire.name, "abarre1", "Monsieur ABARRE Jérémie"),

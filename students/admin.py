@@ -1,7 +1,20 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantAdminMixin
-from students.models import SchoolLevel, SchoolYear, Student
+from students.models import (
+    Absence,
+    Course,
+    Department,
+    Enrolment,
+    Evaluation,
+    Performance,
+    Room,
+    SchoolLevel,
+    SchoolYear,
+    Student,
+    Teacher,
+)
 
 
 class SchoolLevelInline(TenantAdminMixin, admin.TabularInline):
@@ -15,6 +28,7 @@ class SchoolLevelInline(TenantAdminMixin, admin.TabularInline):
 class SchoolYearAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["label", "start_date", "end_date", "is_current", "establishment"]
     list_filter = ["establishment", "is_current"]
+    search_fields = ["label"]
 
 
 @admin.register(Student)
@@ -24,3 +38,163 @@ class StudentAdmin(TenantAdminMixin, admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "family__name"]
     autocomplete_fields = ["family"]
     inlines = [SchoolLevelInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "establishment"]
+    list_filter = ["establishment"]
+    search_fields = ["name"]
+
+
+@admin.register(Teacher)
+class TeacherAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "establishment"]
+    list_filter = ["establishment"]
+    search_fields = ["last_name", "first_name"]
+
+
+@admin.register(Room)
+class RoomAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "location", "establishment"]
+    list_filter = ["location", "establishment"]
+    search_fields = ["name", "location"]
+
+
+@admin.register(Course)
+class CourseAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "label",
+        "class_name",
+        "school_year",
+        "department",
+        "teacher",
+        "room",
+        "weekday",
+        "start_time",
+        "duration",
+    ]
+    list_filter = ["school_year", "department", "teacher", "weekday", "establishment"]
+    list_select_related = ["school_year", "department", "teacher", "room"]
+    search_fields = ["label", "class_name", "teacher__last_name", "department__name"]
+    autocomplete_fields = ["school_year", "department", "teacher", "room"]
+    fields = [
+        "establishment",
+        "school_year",
+        "label",
+        "class_name",
+        "department",
+        "teacher",
+        "room",
+        "weekday",
+        "start_time",
+        "duration",
+        "end_date",
+        "cycle",
+        "adapted_schedule",
+    ]
+
+
+class EvaluationInline(TenantAdminMixin, admin.TabularInline):
+    model = Evaluation
+    extra = 0
+    fields = [
+        "establishment",
+        "evaluation_type",
+        "date",
+        "criterion_type",
+        "mark",
+        "denominator",
+        "coefficient",
+        "letter",
+        "mention",
+        "appreciation",
+        "choice",
+        "absent",
+        "reason",
+    ]
+
+
+class AbsenceInline(TenantAdminMixin, admin.TabularInline):
+    model = Absence
+    extra = 0
+    fields = [
+        "establishment",
+        "start_date",
+        "end_date",
+        "start_time",
+        "end_time",
+        "characteristic",
+        "justified",
+        "letter_sent",
+        "letter_date",
+    ]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """A student's follow-up in a course for a year, with its evaluations and absences."""
+
+    list_display = ["student", "course", "year", "department", "teacher", "average"]
+    list_filter = [
+        "course__school_year",
+        "course__department",
+        "course__teacher",
+        "establishment",
+    ]
+    list_select_related = [
+        "student",
+        "course__school_year",
+        "course__department",
+        "course__teacher",
+    ]
+    search_fields = [
+        "student__last_name",
+        "student__first_name",
+        "course__label",
+        "course__class_name",
+    ]
+    autocomplete_fields = ["student", "course"]
+    inlines = [EvaluationInline, AbsenceInline]
+
+    @admin.display(description=_("school year"), ordering="course__school_year__start_date")
+    def year(self, enrolment):
+        return enrolment.course.school_year
+
+    @admin.display(description=_("department"), ordering="course__department__name")
+    def department(self, enrolment):
+        return enrolment.course.department
+
+    @admin.display(description=_("teacher"), ordering="course__teacher__last_name")
+    def teacher(self, enrolment):
+        return enrolment.course.teacher or "—"
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["enrolment", "evaluation_type", "date", "mark", "denominator"]
+    list_filter = ["enrolment__course__school_year", "evaluation_type", "establishment"]
+    list_select_related = ["enrolment__student", "enrolment__course__school_year"]
+    search_fields = ["enrolment__student__last_name", "evaluation_type"]
+    autocomplete_fields = ["enrolment"]
+    date_hierarchy = "date"
+
+
+@admin.register(Absence)
+class AbsenceAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["enrolment", "start_date", "end_date", "justified", "letter_sent"]
+    list_filter = ["justified", "letter_sent", "enrolment__course__school_year", "establishment"]
+    list_select_related = ["enrolment__student", "enrolment__course__school_year"]
+    search_fields = ["enrolment__student__last_name", "enrolment__course__label"]
+    autocomplete_fields = ["enrolment"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(Performance)
+class PerformanceAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["event", "date", "piece", "student", "duration"]
+    list_filter = ["establishment"]
+    list_select_related = ["student"]
+    search_fields = ["event", "piece", "student__last_name", "student__first_name"]
+    autocomplete_fields = ["student"]
+    date_hierarchy = "date"

@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -178,3 +181,292 @@ class SchoolLevel(TenantModel):
 
     def clean(self):
         check_same_establishment(self, "student", "school_year", "level")
+
+
+class Department(TenantModel):
+    """A department of the establishment ("Formation Musicale", "Polyphoniques")."""
+
+    name = models.CharField(_("name"), max_length=100)
+
+    tenant_family_path = TENANT_SHARED
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "name"], name="department_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Teacher(TenantModel):
+    """A teacher of the establishment."""
+
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+
+    tenant_family_path = TENANT_SHARED
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name = _("teacher")
+        verbose_name_plural = _("teachers")
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}".strip()
+
+
+class Room(TenantModel):
+    """A room, in a building or site of the establishment ("Fauré", in "Conservatoire")."""
+
+    name = models.CharField(_("name"), max_length=100)
+    location = models.CharField(_("location"), max_length=100, blank=True)
+
+    tenant_family_path = TENANT_SHARED
+
+    class Meta:
+        ordering = ["location", "name", "pk"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location})" if self.location else self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
+
+
+class Course(TenantModel):
+    """A course of a school year: a class ("FM 2C4") taught to a group ("FM 2C4 A") by a
+    teacher, in a room, on a day at a time."""
+
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
+    )
+    label = models.CharField(_("course"), max_length=100)
+    class_name = models.CharField(
+        _("class"), max_length=100, help_text=_('The class it belongs to, e.g. "FM 2C4".')
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    teacher = models.ForeignKey(
+        Teacher,
+        verbose_name=_("teacher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    room = models.ForeignKey(
+        Room,
+        verbose_name=_("room"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("day"), choices=Weekday.choices, null=True, blank=True
+    )
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    cycle = models.CharField(_("cycle"), max_length=20, blank=True)
+    adapted_schedule = models.BooleanField(_("adapted school hours"), default=False)
+
+    tenant_family_path = TENANT_SHARED
+
+    class Meta:
+        ordering = ["label", "pk"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        indexes = [models.Index(fields=["establishment", "school_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.school_year})"
+
+    def clean(self):
+        check_same_establishment(self, "school_year", "department", "teacher", "room")
+
+    @property
+    def end_time(self):
+        """When the course ends: its start time plus its duration."""
+        if self.start_time is None or self.duration is None:
+            return None
+        start = datetime.datetime.combine(datetime.date.min, self.start_time)
+        return (start + self.duration).time()
+
+
+class Enrolment(TenantModel):
+    """A student in a course for its school year, and the year's follow-up: results, averages,
+    admission. Past years' enrolments are the student's history."""
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    cycle = models.CharField(_("cycle"), max_length=20, blank=True)
+    adapted_schedule = models.BooleanField(_("adapted school hours"), default=False)
+    activity_status = models.CharField(
+        _("activity status"), max_length=50, blank=True, default="ACTIF"
+    )
+    activity_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    first_instrument = models.BooleanField(_("first instrument"), default=False)
+    hours = models.DurationField(_("hours"), null=True, blank=True)
+    effective_hours = models.DurationField(_("effective hours"), null=True, blank=True)
+    average = models.DecimalField(
+        _("average"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    average_denominator = models.DecimalField(
+        _("out of"), max_digits=5, decimal_places=2, default=Decimal("20.00")
+    )
+    letter_average = models.CharField(_("letter average"), max_length=20, blank=True)
+    mention = models.CharField(_("mention"), max_length=50, blank=True)
+    class_result = models.CharField(_("class result"), max_length=100, blank=True)
+    cycle_result = models.CharField(_("cycle result"), max_length=100, blank=True)
+    class_admission = models.CharField(_("class admission"), max_length=100, blank=True)
+    cycle_admission = models.CharField(_("cycle admission"), max_length=100, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    tenant_family_path = "student__family"
+
+    class Meta:
+        ordering = ["course__label", "pk"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "course"],
+                name="enrolment_once_per_course",
+                violation_error_message=_("This student is already enrolled in this course."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.course}"
+
+    def clean(self):
+        check_same_establishment(self, "student", "course")
+
+    @property
+    def shown_cycle(self) -> str:
+        return self.cycle or self.course.cycle
+
+
+class Evaluation(TenantModel):
+    """A mark or an assessment of a student in an enrolment."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+    )
+    evaluation_type = models.CharField(_("evaluation type"), max_length=100)
+    date = models.DateField(_("date"))
+    criterion_type = models.CharField(_("criterion type"), max_length=100, blank=True)
+    mark = models.DecimalField(_("mark"), max_digits=5, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(
+        _("out of"), max_digits=5, decimal_places=2, default=Decimal("20.00")
+    )
+    coefficient = models.DecimalField(
+        _("coefficient"), max_digits=4, decimal_places=2, default=Decimal("1.00")
+    )
+    letter = models.CharField(_("letter"), max_length=10, blank=True)
+    mention = models.CharField(_("mention"), max_length=50, blank=True)
+    appreciation = models.TextField(_("appreciation"), blank=True)
+    choice = models.CharField(_("choice"), max_length=100, blank=True)
+    absent = models.BooleanField(_("absent"), default=False)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    tenant_family_path = "enrolment__student__family"
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_type} ({self.date:%d/%m/%Y})"
+
+    def clean(self):
+        check_same_establishment(self, "enrolment")
+
+
+class Absence(TenantModel):
+    """A student's absence from a course."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("course"), on_delete=models.CASCADE, related_name="absences"
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    characteristic = models.CharField(_("characteristic"), max_length=100, blank=True)
+    justified = models.BooleanField(_("justified"), default=False)
+    letter_sent = models.BooleanField(_("letter sent"), default=False)
+    letter_date = models.DateField(_("letter date"), null=True, blank=True)
+
+    tenant_family_path = "enrolment__student__family"
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="absence_ends_after_start",
+                violation_error_message=_("The end date must not be before the start date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.course.label} ({self.start_date:%d/%m/%Y})"
+
+    def clean(self):
+        check_same_establishment(self, "enrolment")
+
+
+class Performance(TenantModel):
+    """A piece a student played at a musical event (the Répertoire tab)."""
+
+    student = models.ForeignKey(
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        related_name="performances",
+    )
+    event = models.CharField(_("event"), max_length=150)
+    date = models.DateField(_("date"))
+    piece = models.CharField(_("piece"), max_length=200)
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    tenant_family_path = "student__family"
+
+    class Meta:
+        ordering = ["-date", "pk"]
+        verbose_name = _("performance")
+        verbose_name_plural = _("repertoire")
+        indexes = [models.Index(fields=["student", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} – {self.piece}"
+
+    def clean(self):
+        check_same_establishment(self, "student")

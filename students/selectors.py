@@ -1,7 +1,7 @@
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from accounts.tenancy import scoped
-from students.models import Student
+from accounts.tenancy import get_object_for, scoped
+from students.models import Enrolment, Performance, Student
 
 
 def students_for(request) -> QuerySet[Student]:
@@ -25,3 +25,62 @@ def current_school_year(establishment_id):
     from students.models import SchoolYear
 
     return SchoolYear.objects.filter(establishment=establishment_id, is_current=True).first()
+
+
+def _enrolments():
+    return Enrolment.objects.select_related(
+        "course__school_year", "course__department", "course__teacher", "course__room"
+    ).annotate(
+        absences_total=Count("absences", distinct=True),
+        absences_unjustified=Count("absences", filter=Q(absences__justified=False), distinct=True),
+    )
+
+
+def current_enrolments(student) -> list:
+    """The student's courses of the current school year (the Cours tab)."""
+    return list(
+        _enrolments()
+        .filter(student=student, course__school_year__is_current=True)
+        .order_by("course__label", "pk")
+    )
+
+
+def history_enrolments(student) -> list:
+    """The student's records of the years before the current one, newest first."""
+    return list(
+        _enrolments()
+        .filter(student=student, course__school_year__is_current=False)
+        .order_by(
+            "-course__school_year__start_date", "course__department__name", "course__class_name"
+        )
+    )
+
+
+def enrolment_for(request, student, enrolment_id: int, *, current: bool | None = None):
+    """One enrolment of the student (scoped to the request's family), with its evaluations and
+    absences, or 404."""
+    enrolments = _enrolments().filter(student=student).prefetch_related("evaluations", "absences")
+    if current is not None:
+        enrolments = enrolments.filter(course__school_year__is_current=current)
+    return get_object_for(request, enrolments, pk=enrolment_id)
+
+
+def performances_of(student) -> list:
+    """The student's répertoire, newest first."""
+    return list(Performance.objects.filter(student=student).order_by("-date", "pk"))
+
+
+def matching(rows: list, query: str, texts) -> list:
+    """The rows whose shown texts contain every word of the query (case and accents aside):
+    the search boxes filter on what the family reads, dates and "oui" included."""
+    words = [_folded(word) for word in query.split()]
+    if not words:
+        return rows
+    return [row for row in rows if all(word in _folded(" ".join(texts(row))) for word in words)]
+
+
+def _folded(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

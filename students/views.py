@@ -32,7 +32,12 @@ def get_student_for(request, student_id) -> Student:
     return get_object_for(request, Student.objects.select_related("family"), pk=student_id)
 
 
-def _file_context(request, student: Student, tab: str) -> dict:
+def titled(student: Student, *parts: str) -> str:
+    """A page title of a student's file: "ABARRE Irina – Historique – 2011/2012 FM 2C3"."""
+    return " – ".join([student.full_name, *parts])
+
+
+def file_context(request, student: Student, tab: str) -> dict:
     """What every tab of a student's file shows: the picker and the tabs."""
     return {
         "student": student,
@@ -112,37 +117,12 @@ def student_detail(request, student_id: int):
         request,
         "students/student_detail.html",
         {
-            **_file_context(request, student, "identity"),
+            **file_context(request, student, "identity"),
             "form": form,
             "pending": pending,
             "page_title": student.full_name,
         },
     )
-
-
-def _upcoming_tab(tab: str, title):
-    @family_only
-    @require_safe
-    def view(request, student_id: int):
-        student = get_student_for(request, student_id)
-        return render(
-            request,
-            "students/upcoming_tab.html",
-            {
-                **_file_context(request, student, tab),
-                "section_title": title,
-                "page_title": f"{student.full_name} – {title}",
-            },
-        )
-
-    view.__name__ = f"student_{tab}"
-    view.__doc__ = f"A student's file, {tab} tab (built by a later version)."
-    return view
-
-
-student_courses = _upcoming_tab("courses", gettext_lazy("Courses"))
-student_history = _upcoming_tab("history", gettext_lazy("History"))
-student_repertoire = _upcoming_tab("repertoire", gettext_lazy("Repertoire"))
 
 
 @family_only
@@ -154,9 +134,9 @@ def student_documents(request, student_id: int):
         request,
         "students/documents.html",
         {
-            **_file_context(request, student, "documents"),
+            **file_context(request, student, "documents"),
             "slots": document_slots(family=student.family, student=student),
-            "page_title": f"{student.full_name} – {_('Documents provided')}",
+            "page_title": titled(student, _("Documents provided")),
         },
     )
 
@@ -176,7 +156,7 @@ def student_document(request, student_id: int, type_id: int):
         document_type=document_type,
         template="students/document.html",
         context={
-            **_file_context(request, student, "documents"),
-            "page_title": f"{document_type} – {student.full_name}",
+            **file_context(request, student, "documents"),
+            "page_title": titled(student, str(document_type)),
         },
     )

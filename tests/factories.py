@@ -1,12 +1,24 @@
 """factory_boy factories for the tests of every app."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 
 from accounts.models import Establishment, User
 from family.models import ChoiceItem, ChoiceKind, Family, Guardian
-from students.models import SchoolYear, Student
+from students.models import (
+    Absence,
+    Course,
+    Department,
+    Enrolment,
+    Evaluation,
+    Performance,
+    Room,
+    SchoolYear,
+    Student,
+    Teacher,
+)
 
 
 class EstablishmentFactory(factory.django.DjangoModelFactory):
@@ -105,3 +117,98 @@ class SchoolYearFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2026, 9, 1)
     end_date = datetime.date(2027, 7, 4)
     is_current = True
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("establishment", "name")
+
+    establishment = factory.SubFactory(EstablishmentFactory)
+    name = "Formation Musicale"
+
+
+class TeacherFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Teacher
+
+    establishment = factory.SubFactory(EstablishmentFactory)
+    last_name = "ASTAREL"
+    first_name = "Carmen"
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+
+    establishment = factory.SubFactory(EstablishmentFactory)
+    name = "Fauré"
+    location = "Conservatoire"
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    school_year = factory.SubFactory(SchoolYearFactory)
+    establishment = factory.SelfAttribute("school_year.establishment")
+    label = "FM 2C4 A"
+    class_name = "FM 2C4"
+    department = factory.SubFactory(
+        DepartmentFactory, establishment=factory.SelfAttribute("..establishment")
+    )
+    teacher = factory.SubFactory(
+        TeacherFactory, establishment=factory.SelfAttribute("..establishment")
+    )
+    room = factory.SubFactory(RoomFactory, establishment=factory.SelfAttribute("..establishment"))
+    weekday = 5
+    start_time = datetime.time(17, 30)
+    duration = datetime.timedelta(hours=1, minutes=30)
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    student = factory.SubFactory(StudentFactory)
+    establishment = factory.SelfAttribute("student.establishment")
+    course = factory.SubFactory(
+        CourseFactory,
+        school_year=factory.LazyAttribute(
+            lambda o: SchoolYear.objects.get(
+                establishment=o.factory_parent.establishment, is_current=True
+            )
+        ),
+    )
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    establishment = factory.SelfAttribute("enrolment.establishment")
+    evaluation_type = "Contrôle Continu"
+    date = datetime.date(2026, 12, 1)
+    mark = Decimal("15.75")
+
+
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Absence
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    establishment = factory.SelfAttribute("enrolment.establishment")
+    start_date = datetime.date(2026, 11, 20)
+
+
+class PerformanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Performance
+
+    student = factory.SubFactory(StudentFactory)
+    establishment = factory.SelfAttribute("student.establishment")
+    event = "Fin de cycle - Piano"
+    date = datetime.date(2012, 6, 13)
+    piece = "Sabre dance de Gayanh"
+    duration = datetime.timedelta(minutes=10)

@@ -95,7 +95,9 @@ def test_catalogs_hold_every_string_of_the_code(tmp_path):
         capture_output=True,
     )
     fresh = polib.pofile(str(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
-    new = sorted(set(entries(fresh)) - set(entries(catalog("fr"))))
+    new = sorted(
+        set(entries(fresh)) - set(entries(catalog("fr"))), key=lambda k: (k[0] or "", k[1])
+    )
     assert new == [], "run `make messages`, translate, then `make compilemessages`"
 
 

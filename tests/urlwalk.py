@@ -100,6 +100,11 @@ def portal_samples(world) -> dict[str, object]:
         "document_id": world.document_a.pk,
         "family:document:type_id": world.family_document_type.pk,
         "students:document:type_id": world.student_document_type.pk,
+        "enrolment_id": world.enrolment_a.pk,
+        "students:history_record:enrolment_id": world.past_enrolment_a.pk,
+        "evaluation_id": world.evaluation_a.pk,
+        "absence_id": world.absence_a.pk,
+        "performance_id": world.performance_a.pk,
     }
 
 

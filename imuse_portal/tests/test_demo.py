@@ -33,7 +33,7 @@ def test_demo_is_idempotent(demo):
     before = counts()
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=io.StringIO())
-    assert counts() == before == [2, 6, 3, 3, 3, 2]
+    assert counts() == before == [2, 6, 3, 3, 3, 8]  # 2 current years, Irina's 6 past ones
 
 
 def test_demo_refuses_to_run_with_debug_off(db):
@@ -145,3 +145,35 @@ def test_abarre1_sees_documents_in_every_state(demo):
     history = page(client.get(f"/famille/documents/{address.pk}/")).text
     assert "facture-eau.pdf" in history and "facture-edf-2025.pdf" in history
     assert "Cette facture a plus de trois mois" in history
+
+
+def test_irina_has_the_courses_history_and_repertoire_of_the_guide(demo):
+    from students.models import Enrolment
+
+    client, _response = log_in("Conservatoire 1", "abarre1")
+    irina = Student.objects.get(first_name="Irina")
+    courses = page(client.get(f"/eleves/{irina.pk}/cours/")).text
+    assert "FM 2C4 A non ASTAREL Carmen Fauré (Conservatoire) Vendredi 17:30 01:30" in courses
+    assert "Piano BM H non MARGEVAL Brice 3C1 Berlioz (Conservatoire) Mardi 18:30 01:00" in courses
+
+    history = page(client.get(f"/eleves/{irina.pk}/historique/")).text
+    assert history.count("2011/2012") == 2 and history.count("2006/2007") == 3
+    assert "2011/2012 – FM 2C3 Formation Musicale FM 2C3 ASTAREL Carmen" in history
+    assert "2010/2011 – FM 2C2 Formation Musicale FM 2C2 BARDONWALT Anthony" in history
+
+    fm_2c3 = Enrolment.objects.get(student=irina, course__class_name="FM 2C3")
+    record = page(client.get(f"/eleves/{irina.pk}/historique/{fm_2c3.pk}/")).text
+    assert "Année 2011/2012, du 12/09/2011 au 05/07/2012" in record
+    assert "Nombre d'heures 54:00 Nombre d'heures effectives 54:00" in record
+    assert "Moyenne 15,75 / 20,00" in record and "Mention -1" in record
+    assert "Admission classe FM 2C4" in record
+    assert "Contrôle Continu 06/06/2012 15,75 20,00 1,00" in record
+    assert "Fiche 1 / 16" in record
+
+    repertoire = page(client.get(f"/eleves/{irina.pk}/repertoire/")).text
+    assert repertoire.count("Fin de cycle - Piano") == 3
+    assert (
+        "Fin de cycle - Piano – Sabre dance de Gayanh 13/06/2012 Sabre dance de Gayanh 00:10"
+        in (repertoire)
+    )
+    assert "Fête de la Musique 2008" in repertoire and "Editions Leduc" in repertoire

@@ -157,7 +157,7 @@ def test_the_school_level_set_by_staff_meanwhile_is_a_conflict(world):
     SchoolLevel.objects.create(
         establishment=world.establishment_1,
         student=irina,
-        school_year=SchoolYear.objects.get(establishment=world.establishment_1),
+        school_year=SchoolYear.objects.get(establishment=world.establishment_1, is_current=True),
         level=first,
     )
     request = ChangeRequest.objects.get(family=world.family_a.family)
