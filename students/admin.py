@@ -156,6 +156,7 @@ class EnrolmentAdmin(TenantAdminMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["student", "course"]
     inlines = [EvaluationInline, AbsenceInline]
+    ordering = ["-course__school_year__start_date", "student__last_name", "course__label"]
 
     @admin.display(description=_("school year"), ordering="course__school_year__start_date")
     def year(self, enrolment):
