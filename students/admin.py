@@ -78,6 +78,10 @@ class CourseAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_select_related = ["school_year", "department", "teacher", "room"]
     search_fields = ["label", "class_name", "teacher__last_name", "department__name"]
     autocomplete_fields = ["school_year", "department", "teacher", "room"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("school_year")
+
     fields = [
         "establishment",
         "school_year",
@@ -95,11 +99,18 @@ class CourseAdmin(TenantAdminMixin, admin.ModelAdmin):
     ]
 
 
-class EvaluationInline(TenantAdminMixin, admin.TabularInline):
-    model = Evaluation
+class EnrolmentPartInline(TenantAdminMixin, admin.TabularInline):
+    """Rows under an enrolment: their establishment is the enrolment's (set on saving)."""
+
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("enrolment__course__school_year")
+
+
+class EvaluationInline(EnrolmentPartInline):
+    model = Evaluation
     fields = [
-        "establishment",
         "evaluation_type",
         "date",
         "criterion_type",
@@ -115,11 +126,9 @@ class EvaluationInline(TenantAdminMixin, admin.TabularInline):
     ]
 
 
-class AbsenceInline(TenantAdminMixin, admin.TabularInline):
+class AbsenceInline(EnrolmentPartInline):
     model = Absence
-    extra = 0
     fields = [
-        "establishment",
         "start_date",
         "end_date",
         "start_time",
@@ -140,6 +149,7 @@ class EnrolmentAdmin(TenantAdminMixin, admin.ModelAdmin):
         "course__school_year",
         "course__department",
         "course__teacher",
+        "student",
         "establishment",
     ]
     list_select_related = [
@@ -158,6 +168,18 @@ class EnrolmentAdmin(TenantAdminMixin, admin.ModelAdmin):
     inlines = [EvaluationInline, AbsenceInline]
     ordering = ["-course__school_year__start_date", "student__last_name", "course__label"]
 
+    def get_queryset(self, request):
+        # Each enrolment reads as "student – course (year)", in lists and autocomplete answers.
+        return super().get_queryset(request).select_related("student", "course__school_year")
+
+    def save_formset(self, request, form, formset, change):
+        for part in formset.save(commit=False):
+            part.establishment_id = form.instance.establishment_id
+            part.save()
+        for part in formset.deleted_objects:
+            part.delete()
+        formset.save_m2m()
+
     @admin.display(description=_("school year"), ordering="course__school_year__start_date")
     def year(self, enrolment):
         return enrolment.course.school_year
@@ -174,7 +196,13 @@ class EnrolmentAdmin(TenantAdminMixin, admin.ModelAdmin):
 @admin.register(Evaluation)
 class EvaluationAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["enrolment", "evaluation_type", "date", "mark", "denominator"]
-    list_filter = ["enrolment__course__school_year", "evaluation_type", "establishment"]
+    list_filter = [
+        "enrolment__course__school_year",
+        "enrolment__course__department",
+        "enrolment__course__teacher",
+        "evaluation_type",
+        "establishment",
+    ]
     list_select_related = ["enrolment__student", "enrolment__course__school_year"]
     search_fields = ["enrolment__student__last_name", "evaluation_type"]
     autocomplete_fields = ["enrolment"]
@@ -184,7 +212,14 @@ class EvaluationAdmin(TenantAdminMixin, admin.ModelAdmin):
 @admin.register(Absence)
 class AbsenceAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["enrolment", "start_date", "end_date", "justified", "letter_sent"]
-    list_filter = ["justified", "letter_sent", "enrolment__course__school_year", "establishment"]
+    list_filter = [
+        "justified",
+        "letter_sent",
+        "enrolment__course__school_year",
+        "enrolment__course__department",
+        "enrolment__course__teacher",
+        "establishment",
+    ]
     list_select_related = ["enrolment__student", "enrolment__course__school_year"]
     search_fields = ["enrolment__student__last_name", "enrolment__course__label"]
     autocomplete_fields = ["enrolment"]

@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,17 @@ class SchoolLevel(TenantModel):
         check_same_establishment(self, "student", "school_year", "level")
 
 
+NOT_NEGATIVE = MinValueValidator(datetime.timedelta(0), _("A duration cannot be negative."))
+
+
+def not_negative(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": datetime.timedelta(0)}),
+        name=name,
+        violation_error_message=_("A duration cannot be negative."),
+    )
+
+
 class Department(TenantModel):
     """A department of the establishment ("Formation Musicale", "Polyphoniques")."""
 
@@ -280,7 +292,7 @@ class Course(TenantModel):
         _("day"), choices=Weekday.choices, null=True, blank=True
     )
     start_time = models.TimeField(_("start time"), null=True, blank=True)
-    duration = models.DurationField(_("duration"), null=True, blank=True)
+    duration = models.DurationField(_("duration"), null=True, blank=True, validators=[NOT_NEGATIVE])
     end_date = models.DateField(_("end date"), null=True, blank=True)
     cycle = models.CharField(_("cycle"), max_length=20, blank=True)
     adapted_schedule = models.BooleanField(_("adapted school hours"), default=False)
@@ -292,6 +304,7 @@ class Course(TenantModel):
         verbose_name = _("course")
         verbose_name_plural = _("courses")
         indexes = [models.Index(fields=["establishment", "school_year"])]
+        constraints = [not_negative("duration", "course_duration_not_negative")]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.school_year})"
@@ -304,7 +317,8 @@ class Course(TenantModel):
         """When the course ends: its start time plus its duration."""
         if self.start_time is None or self.duration is None:
             return None
-        start = datetime.datetime.combine(datetime.date.min, self.start_time)
+        # Around the clock if it ever passes midnight.
+        start = datetime.datetime.combine(datetime.date(2000, 1, 1), self.start_time)
         return (start + self.duration).time()
 
 
@@ -325,8 +339,10 @@ class Enrolment(TenantModel):
     )
     activity_reason = models.CharField(_("reason"), max_length=200, blank=True)
     first_instrument = models.BooleanField(_("first instrument"), default=False)
-    hours = models.DurationField(_("hours"), null=True, blank=True)
-    effective_hours = models.DurationField(_("effective hours"), null=True, blank=True)
+    hours = models.DurationField(_("hours"), null=True, blank=True, validators=[NOT_NEGATIVE])
+    effective_hours = models.DurationField(
+        _("effective hours"), null=True, blank=True, validators=[NOT_NEGATIVE]
+    )
     average = models.DecimalField(
         _("average"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -352,7 +368,9 @@ class Enrolment(TenantModel):
                 fields=["student", "course"],
                 name="enrolment_once_per_course",
                 violation_error_message=_("This student is already enrolled in this course."),
-            )
+            ),
+            not_negative("hours", "enrolment_hours_not_negative"),
+            not_negative("effective_hours", "enrolment_effective_hours_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -454,7 +472,7 @@ class Performance(TenantModel):
     event = models.CharField(_("event"), max_length=150)
     date = models.DateField(_("date"))
     piece = models.CharField(_("piece"), max_length=200)
-    duration = models.DurationField(_("duration"), null=True, blank=True)
+    duration = models.DurationField(_("duration"), null=True, blank=True, validators=[NOT_NEGATIVE])
     comment = models.TextField(_("comment"), blank=True)
 
     tenant_family_path = "student__family"
@@ -464,6 +482,7 @@ class Performance(TenantModel):
         verbose_name = _("performance")
         verbose_name_plural = _("repertoire")
         indexes = [models.Index(fields=["student", "date"])]
+        constraints = [not_negative("duration", "performance_duration_not_negative")]
 
     def __str__(self) -> str:
         return f"{self.event} – {self.piece}"

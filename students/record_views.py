@@ -72,7 +72,7 @@ def courses(request, student_id: int):
 def course(request, student_id: int, enrolment_id: int):
     """A course's follow-up sheet: results, the course line, evaluations and absences."""
     student = get_student_for(request, student_id)
-    enrolment = enrolment_for(request, student, enrolment_id)
+    enrolment = enrolment_for(request, student, enrolment_id, current=True)
     return render(
         request,
         "students/course.html",

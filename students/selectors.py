@@ -45,23 +45,46 @@ def current_enrolments(student) -> list:
     )
 
 
+def _past(student) -> Q:
+    """The years before the current one (not the next year, set up for re-enrolment); without
+    a current year, the years already over."""
+    from django.utils.timezone import localdate
+
+    from students.models import SchoolYear
+
+    current_start = (
+        SchoolYear.objects.filter(establishment=student.establishment_id, is_current=True)
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    if current_start is None:
+        return Q(course__school_year__end_date__lt=localdate())
+    return Q(course__school_year__start_date__lt=current_start)
+
+
 def history_enrolments(student) -> list:
     """The student's records of the years before the current one, newest first."""
     return list(
         _enrolments()
-        .filter(student=student, course__school_year__is_current=False)
+        .filter(_past(student), student=student)
         .order_by(
-            "-course__school_year__start_date", "course__department__name", "course__class_name"
+            "-course__school_year__start_date",
+            "course__department__name",
+            "course__class_name",
+            "course__label",
+            "pk",
         )
     )
 
 
 def enrolment_for(request, student, enrolment_id: int, *, current: bool | None = None):
     """One enrolment of the student (scoped to the request's family), with its evaluations and
-    absences, or 404."""
+    absences, or 404. ``current``: only this year's (True) or only a past year's (False)."""
     enrolments = _enrolments().filter(student=student).prefetch_related("evaluations", "absences")
-    if current is not None:
-        enrolments = enrolments.filter(course__school_year__is_current=current)
+    if current is True:
+        enrolments = enrolments.filter(course__school_year__is_current=True)
+    elif current is False:
+        enrolments = enrolments.filter(_past(student))
     return get_object_for(request, enrolments, pk=enrolment_id)
 
 

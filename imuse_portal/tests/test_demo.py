@@ -167,7 +167,7 @@ def test_irina_has_the_courses_history_and_repertoire_of_the_guide(demo):
     assert "Nombre d'heures 54:00 Nombre d'heures effectives 54:00" in record
     assert "Moyenne 15,75 / 20,00" in record and "Mention -1" in record
     assert "Admission classe FM 2C4" in record
-    assert "Contrôle Continu 06/06/2012 15,75 20,00 1,00" in record
+    assert "Contrôle Continu – 06/06/2012 06/06/2012 15,75 20,00 1,00" in record
     assert "Fiche 1 / 16" in record
 
     repertoire = page(client.get(f"/eleves/{irina.pk}/repertoire/")).text

@@ -12,7 +12,7 @@ register = template.Library()
 @register.filter
 def hhmm(value) -> str:
     """A duration as hours and minutes, "01:30"; hours may pass 24 ("54:00")."""
-    if not isinstance(value, datetime.timedelta):
+    if not isinstance(value, datetime.timedelta) or value < datetime.timedelta(0):
         return ""
     minutes = int(value.total_seconds() // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"

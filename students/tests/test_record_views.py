@@ -16,6 +16,7 @@ from tests.factories import (
     DepartmentFactory,
     EnrolmentFactory,
     EvaluationFactory,
+    PerformanceFactory,
     SchoolYearFactory,
 )
 from tests.html import page
@@ -56,8 +57,11 @@ def test_the_follow_up_sheet_shows_results_course_line_evaluations_and_absences(
     assert "ABARRE Irina – Classe FM 2C4" in text
     assert "Situation d'activité ACTIF" in text
     # The course line: room and location apart, the end time worked out.
-    assert "FM 2C4 A ASTAREL Carmen Fauré Conservatoire Vendredi 19:00 17:30 01:30" in text
-    assert "Contrôle Continu 01/12/2026 15,75 / 20,00" in text
+    assert (
+        "FM 2C4 A ASTAREL Carmen Fauré (Conservatoire) Conservatoire Vendredi 19:00 17:30 01:30"
+        in text
+    )
+    assert "Contrôle Continu – 01/12/2026 01/12/2026 15,75 / 20,00" in text
     assert "20/11/2026" in text  # the absence
 
 
@@ -104,7 +108,7 @@ def test_a_history_record_shows_its_year_fields_totals_and_evaluations(world):
     assert "Année 2011/2012, du 12/09/2011 au 05/07/2012" in text
     assert "Absences 2 Absences non justifiées 1" in text  # worked out, not stored
     assert "Moyenne 15,75 / 20,00" in text and "Admission classe FM 2C4" in text
-    assert "Contrôle Continu 06/06/2012 15,75 20,00 1,00" in text
+    assert "Contrôle Continu – 06/06/2012 06/06/2012 15,75 20,00 1,00" in text
     assert "Fiche 1 / 1" in text
 
 
@@ -152,7 +156,7 @@ def test_the_evaluations_of_a_record_have_their_own_search(world):
     client = client_for(world.family_a.user)
     url = urls(world)["history_record"]
     text = page(client.get(url, {"q": "30/05/2012"})).text
-    assert "Examen 30/05/2012" in text and "Contrôle Continu 06/06/2012" not in text
+    assert "Examen – 30/05/2012 30/05/2012" in text and "Contrôle Continu" not in text
     text = page(client.get(url, {"q": "progres"})).text  # accents aside
     assert "Examen" in text
 
@@ -232,8 +236,10 @@ def test_marks_and_dates_read_the_english_way_in_english(world):
 
 
 def grow(world, *, years: int, evaluations: int) -> None:
-    """Irina's record with many past years, and many evaluations and absences everywhere."""
+    """Irina's record with many past years, current courses and pieces played, and many
+    evaluations and absences everywhere."""
     student = irina(world)
+    current_year = world.enrolment_a.course.school_year
     for offset in range(years):
         start = 2010 - offset
         year = SchoolYear.objects.create(
@@ -243,6 +249,8 @@ def grow(world, *, years: int, evaluations: int) -> None:
             end_date=datetime.date(start + 1, 7, 5),
         )
         EnrolmentFactory(student=student, course=CourseFactory(school_year=year))
+        EnrolmentFactory(student=student, course=CourseFactory(school_year=current_year))
+        PerformanceFactory(student=student, piece=f"Étude n° {offset}")
     for enrolment in (world.enrolment_a, world.past_enrolment_a):
         for number in range(evaluations):
             EvaluationFactory(enrolment=enrolment, date=datetime.date(2012, 1, 1 + number % 28))
@@ -250,7 +258,17 @@ def grow(world, *, years: int, evaluations: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["courses", "course", "evaluation", "history", "history_record", "repertoire"]
+    "name",
+    [
+        "courses",
+        "course",
+        "evaluation",
+        "absence",
+        "history",
+        "history_record",
+        "repertoire",
+        "performance",
+    ],
 )
 def test_record_pages_query_count_does_not_grow_with_the_data(world, name):
     client = client_for(world.family_a.user)
@@ -261,6 +279,94 @@ def test_record_pages_query_count_does_not_grow_with_the_data(world, name):
             assert client.get(urls(world)[name]).status_code == 200
         return len(queries)
 
-    small = count()  # 1 past year, 2 evaluations
+    small = count()  # 1 past year, 1 course, 1 piece, 2 evaluations
     grow(world, years=29, evaluations=40)
     assert count() == small <= 12
+
+
+def test_next_years_courses_are_neither_this_years_nor_history(world):
+    """A year set up ahead (for re-enrolment) shows in no tab yet."""
+    student = irina(world)
+    next_year = SchoolYearFactory(
+        establishment=world.establishment_1,
+        label="2027/2028",
+        start_date=datetime.date(2027, 9, 1),
+        end_date=datetime.date(2028, 7, 4),
+        is_current=False,
+    )
+    ahead = EnrolmentFactory(
+        student=student, course=CourseFactory(school_year=next_year, label="FM 2C5 A")
+    )
+    client = client_for(world.family_a.user)
+    assert "2027/2028" not in page(client.get(urls(world)["history"])).text
+    assert "FM 2C5 A" not in page(client.get(urls(world)["courses"])).text
+    url = reverse("students:history_record", args=[student.pk, ahead.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_past_record_is_not_opened_as_a_course_of_the_year(world):
+    url = reverse("students:course", args=[irina(world).pk, world.past_enrolment_a.pk])
+    assert client_for(world.family_a.user).get(url).status_code == 404
+
+
+def test_a_negative_duration_is_refused_in_the_admin(world):
+    course = world.enrolment_a.course
+    staff = client_for(world.staff_1)
+    url = reverse("admin:students_course_change", args=[course.pk])
+    response = staff.post(
+        url,
+        {
+            "establishment": world.establishment_1.pk,
+            "school_year": course.school_year_id,
+            "label": course.label,
+            "class_name": course.class_name,
+            "department": course.department_id,
+            "weekday": 5,
+            "start_time": "00:10",
+            "duration": "-0:30:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "Une durée ne peut pas être négative." in page(response).text
+    course.refresh_from_db()
+    assert course.duration == datetime.timedelta(hours=1, minutes=30)
+
+
+def test_evaluations_added_under_an_enrolment_take_its_establishment(world):
+    enrolment = world.enrolment_a
+    staff = client_for(world.staff_1)
+    url = reverse("admin:students_enrolment_change", args=[enrolment.pk])
+    html = staff.get(url).content.decode()
+    assert 'name="evaluations-0-establishment"' not in html
+    data = {
+        "establishment": world.establishment_1.pk,
+        "student": enrolment.student_id,
+        "course": enrolment.course_id,
+        "activity_status": "ACTIF",
+        "average_denominator": "20.00",
+        "evaluations-TOTAL_FORMS": "2",
+        "evaluations-INITIAL_FORMS": "1",
+        "evaluations-0-id": world.evaluation_a.pk,
+        "evaluations-0-enrolment": enrolment.pk,
+        "evaluations-0-evaluation_type": "Contrôle Continu",
+        "evaluations-0-date": "01/12/2026",
+        "evaluations-0-mark": "15.75",
+        "evaluations-0-denominator": "20.00",
+        "evaluations-0-coefficient": "1.00",
+        "evaluations-1-enrolment": enrolment.pk,
+        "evaluations-1-evaluation_type": "Examen",
+        "evaluations-1-date": "15/12/2026",
+        "evaluations-1-mark": "12",
+        "evaluations-1-denominator": "20.00",
+        "evaluations-1-coefficient": "2.00",
+        "absences-TOTAL_FORMS": "1",
+        "absences-INITIAL_FORMS": "1",
+        "absences-0-id": world.absence_a.pk,
+        "absences-0-enrolment": enrolment.pk,
+        "absences-0-start_date": "20/11/2026",
+    }
+    response = staff.post(url, data)
+    assert response.status_code == 302, page(response).text[-600:]
+    exam = enrolment.evaluations.get(evaluation_type="Examen")
+    assert exam.establishment_id == world.establishment_1.pk
+    assert exam.coefficient == Decimal("2.00")
