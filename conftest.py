@@ -167,6 +167,8 @@ def world(db) -> World:
     send_document(family_c, types[establishment_2.pk][1], student=family_c.students[0])
     record = make_school_record(family_a.students[0])
     make_school_record(family_c.students[0])
+    for establishment in (establishment_1, establishment_2):
+        make_campaign(establishment)
     Message.objects.all().delete()  # the world starts with an empty outbox
     return World(
         establishment_1=establishment_1,
@@ -182,6 +184,35 @@ def world(db) -> World:
         document_a=document_a,
         **record,
     )
+
+
+def make_campaign(establishment):
+    """A re-enrolment campaign for next year (over already), offering a collective course
+    with two time slots."""
+    from django.utils import timezone
+
+    from reenrolment.models import Campaign, Offer, Slot
+
+    next_year = SchoolYearFactory(
+        establishment=establishment,
+        label="2027/2028",
+        start_date=datetime.date(2027, 9, 1),
+        end_date=datetime.date(2028, 7, 4),
+        is_current=False,
+    )
+    campaign = Campaign.objects.create(
+        establishment=establishment,
+        name="Réinscriptions 2027/2028",
+        school_year=next_year,
+        opens_at=timezone.make_aware(datetime.datetime(2026, 5, 1)),
+        closes_at=timezone.make_aware(datetime.datetime(2026, 6, 1)),
+    )
+    choir = Offer.objects.create(
+        establishment=establishment, campaign=campaign, label="Chorale", kind="collective"
+    )
+    for label in ("Mardi 17:30-19:00", "Mercredi 14:00-15:30"):
+        Slot.objects.create(establishment=establishment, offer=choir, label=label, capacity=10)
+    return campaign
 
 
 def make_school_record(student) -> dict:

@@ -1,6 +1,9 @@
 """A student's school record: the Cours, Historique and Répertoire tabs and their details."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -151,12 +154,23 @@ def history(request, student_id: int):
 @family_only
 @require_safe
 def history_record(request, student_id: int, enrolment_id: int):
-    """One past year's record, its evaluations (searchable), and the way to the others."""
+    """One past year's record, its evaluations (searchable), and the way to the others: the
+    records the history search kept (``q``), or all of them."""
     student = get_student_for(request, student_id)
     enrolment = enrolment_for(request, student, enrolment_id, current=False)
-    ids = [record.pk for record in history_enrolments(student)]
+    history_query = request.GET.get("q", "")[:100]
+    records = history_enrolments(student)
+    browsed = matching(records, history_query, _history_texts)
+    if enrolment.pk not in {record.pk for record in browsed}:
+        history_query, browsed = "", records
+    ids = [record.pk for record in browsed]
     position = ids.index(enrolment.pk)
-    query = request.GET.get("q", "")[:100]
+    kept = f"?{urlencode({'q': history_query})}" if history_query else ""
+
+    def url(record_id):
+        return reverse("students:history_record", args=[student.pk, record_id]) + kept
+
+    query = request.GET.get("qe", "")[:100]
     evaluations = list(enrolment.evaluations.all())
     return render(
         request,
@@ -167,12 +181,14 @@ def history_record(request, student_id: int, enrolment_id: int):
             "evaluations": matching(evaluations, query, _evaluation_texts),
             "evaluation_count": len(evaluations),
             "query": query,
+            "history_query": history_query,
+            "history_url": reverse("students:history", args=[student.pk]) + kept,
             "position": position + 1,
             "total": len(ids),
-            "first_id": ids[0] if position > 0 else None,
-            "previous_id": ids[position - 1] if position > 0 else None,
-            "next_id": ids[position + 1] if position + 1 < len(ids) else None,
-            "last_id": ids[-1] if position + 1 < len(ids) else None,
+            "first_url": url(ids[0]) if position > 0 else None,
+            "previous_url": url(ids[position - 1]) if position > 0 else None,
+            "next_url": url(ids[position + 1]) if position + 1 < len(ids) else None,
+            "last_url": url(ids[-1]) if position + 1 < len(ids) else None,
             "page_title": titled(
                 student,
                 _("History"),

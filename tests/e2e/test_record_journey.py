@@ -39,7 +39,7 @@ def test_courses_history_and_repertoire_with_the_keyboard(world, context, live_s
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Historique").click()
-    search = page.get_by_role("searchbox", name="Recherche")
+    search = page.get_by_role("searchbox", name="Mots à chercher")
     search.fill("piano")
     search.press("Enter")
     expect(page.get_by_role("status")).to_have_text("1 ligne sur 2 correspond à « piano ».")

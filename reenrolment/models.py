@@ -1,0 +1,158 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import TENANT_SHARED, TenantModel, check_same_establishment
+
+
+class Campaign(TenantModel):
+    """A re-enrolment campaign of an establishment for a coming school year: when families may
+    re-enrol their children, which steps the wizard has, what they may choose."""
+
+    name = models.CharField(_("name"), max_length=150)
+    school_year = models.ForeignKey(
+        "students.SchoolYear",
+        verbose_name=_("school year re-enrolled for"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opens_at = models.DateTimeField(_("opens on"))
+    closes_at = models.DateTimeField(_("closes on"))
+    step_contact_details = models.BooleanField(_("step: contact details"), default=True)
+    step_authorisations = models.BooleanField(_("step: authorisations"), default=True)
+    step_documents = models.BooleanField(_("step: documents"), default=True)
+    step_courses = models.BooleanField(_("step: courses"), default=True)
+    course_choice_allowed = models.BooleanField(
+        _("families choose their courses"),
+        default=True,
+        help_text=_('Without it, the courses step offers "administrative re-enrolment" only.'),
+    )
+    required_documents = models.ManyToManyField(
+        "family.DocumentType",
+        verbose_name=_("documents required"),
+        blank=True,
+        related_name="+",
+    )
+    rules = models.TextField(
+        _("rules of the establishment"),
+        blank=True,
+        help_text=_("Shown at the authorisations step; families accept them."),
+    )
+
+    tenant_family_path = TENANT_SHARED
+
+    class Meta:
+        ordering = ["-opens_at", "pk"]
+        verbose_name = _("re-enrolment campaign")
+        verbose_name_plural = _("re-enrolment campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="campaign_closes_after_opening",
+                violation_error_message=_("A campaign closes after it opens."),
+            )
+        ]
+        indexes = [models.Index(fields=["establishment", "opens_at", "closes_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        check_same_establishment(self, "school_year")
+        if self.opens_at and self.closes_at:
+            if self.closes_at <= self.opens_at:
+                raise ValidationError({"closes_at": _("A campaign closes after it opens.")})
+            overlapping = Campaign.objects.filter(
+                establishment=self.establishment_id,
+                school_year=self.school_year_id,
+                opens_at__lt=self.closes_at,
+                closes_at__gt=self.opens_at,
+            ).exclude(pk=self.pk)
+            if self.establishment_id and self.school_year_id and overlapping.exists():
+                raise ValidationError(
+                    {
+                        "opens_at": _(
+                            "Another campaign for this school year is open during these dates."
+                        )
+                    }
+                )
+
+    def is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+
+class Offer(TenantModel):
+    """What a campaign offers to re-enrol into: a cursus, a discipline, or a collective course
+    (whose time slots have a number of seats)."""
+
+    class Kind(models.TextChoices):
+        CURSUS = "cursus", _("cursus")
+        DISCIPLINE = "discipline", _("discipline")
+        COLLECTIVE = "collective", _("collective course")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="offers"
+    )
+    label = models.CharField(_("label"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    tenant_family_path = TENANT_SHARED
+
+    class Meta:
+        ordering = ["campaign", "position", "label", "pk"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "label"], name="offer_label_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self):
+        check_same_establishment(self, "campaign")
+
+
+class Slot(TenantModel):
+    """A time slot of a collective course, with its seats. ``taken`` counts the requests that
+    chose it; the database refuses more than ``capacity`` (the last guard, behind the lock the
+    submission takes)."""
+
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("collective course"), on_delete=models.CASCADE, related_name="slots"
+    )
+    label = models.CharField(_("time slot"), max_length=100, help_text=_('"Mardi 17:30-19:00"'))
+    capacity = models.PositiveSmallIntegerField(_("seats"))
+    taken = models.PositiveSmallIntegerField(_("seats taken"), default=0, editable=False)
+
+    tenant_family_path = TENANT_SHARED
+
+    class Meta:
+        ordering = ["offer", "label", "pk"]
+        verbose_name = _("time slot")
+        verbose_name_plural = _("time slots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(taken__lte=F("capacity")),
+                name="slot_never_over_capacity",
+                violation_error_message=_(
+                    "The seats cannot be fewer than the seats already taken."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} – {self.label}"
+
+    def clean(self):
+        check_same_establishment(self, "offer")
+        if self.offer_id and self.offer.kind != Offer.Kind.COLLECTIVE:
+            raise ValidationError(_("Only a collective course has time slots."))
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.taken)
