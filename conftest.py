@@ -22,6 +22,7 @@ from accounts.services import staff_group_sync
 from family.models import DocumentType
 from family.services import change_request_submit, document_import, document_submit
 from family.uploads import PDF, CheckedFile, check_upload
+from students.models import Student
 from tests.factories import (
     AbsenceFactory,
     CourseFactory,
@@ -191,7 +192,7 @@ def make_campaign(establishment):
     with two time slots."""
     from django.utils import timezone
 
-    from reenrolment.models import Campaign, Offer, Slot
+    from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
 
     next_year = SchoolYearFactory(
         establishment=establishment,
@@ -210,8 +211,22 @@ def make_campaign(establishment):
     choir = Offer.objects.create(
         establishment=establishment, campaign=campaign, label="Chorale", kind="collective"
     )
-    for label in ("Mardi 17:30-19:00", "Mercredi 14:00-15:30"):
+    slots = [
         Slot.objects.create(establishment=establishment, offer=choir, label=label, capacity=10)
+        for label in ("Mardi 17:30-19:00", "Mercredi 14:00-15:30")
+    ]
+    # A request sent during the campaign, holding a seat of the first slot.
+    student = Student.objects.filter(establishment=establishment).order_by("pk").first()
+    request = ReenrolmentRequest.objects.create(
+        establishment=establishment,
+        campaign=campaign,
+        family=student.family,
+        student=student,
+        status="submitted",
+        submitted_at=campaign.opens_at,
+    )
+    Choice.objects.create(establishment=establishment, request=request, offer=choir, slot=slots[0])
+    Slot.objects.filter(pk=slots[0].pk).update(taken=1)
     return campaign
 
 

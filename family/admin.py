@@ -280,14 +280,14 @@ def typed_reason(request) -> str:
     return request.session.pop(f"typed-reason:{request.path}", "")
 
 
-def decide_each(queryset, decide) -> tuple[int, int]:
+def decide_each(queryset, decide, errors=(FamilyError,)) -> tuple[int, int]:
     """Run ``decide(item)`` on each selected item; one decided meanwhile (by a colleague, in
     another tab) is counted as skipped instead of stopping the others."""
     done = skipped = 0
     for item in queryset:
         try:
             decide(item)
-        except FamilyError:
+        except errors:
             skipped += 1
         else:
             done += 1
@@ -295,7 +295,18 @@ def decide_each(queryset, decide) -> tuple[int, int]:
 
 
 def refuse_selected(
-    model_admin, request, queryset, *, action, title, intro, button, decide, done, left=0
+    model_admin,
+    request,
+    queryset,
+    *,
+    action,
+    title,
+    intro,
+    button,
+    decide,
+    done,
+    left=0,
+    errors=(FamilyError,),
 ):
     """A bulk refusal: an intermediate page asks for the reason once, then ``decide(item,
     reason)`` runs for each selected item still awaiting a decision."""
@@ -303,7 +314,7 @@ def refuse_selected(
     error = ""
     if "apply" in request.POST:
         if reason.strip():
-            _done, skipped = decide_each(queryset, lambda item: decide(item, reason))
+            _done, skipped = decide_each(queryset, lambda item: decide(item, reason), errors)
             message = str(done)
             if skipped:
                 message += " " + _("%(count)d left as they were: decided meanwhile.") % {

@@ -1,8 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantAdminMixin
-from reenrolment.models import Campaign, Offer, Slot
+from family.admin import decide_each, refuse_selected
+from reenrolment import services
+from reenrolment.exceptions import ReenrolmentError
+from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
 
 
 class OfferInline(TenantAdminMixin, admin.TabularInline):
@@ -73,3 +77,81 @@ class OfferAdmin(TenantAdminMixin, admin.ModelAdmin):
         if not slots:
             return "—"
         return f"{sum(s.taken for s in slots)} / {sum(s.capacity for s in slots)}"
+
+
+class ChoiceInline(TenantAdminMixin, admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ["offer", "slot"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReenrolmentRequest)
+class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """The re-enrolment requests of a campaign: validate, or refuse with a reason."""
+
+    list_display = ["student", "campaign", "status", "submitted_at", "administrative_only"]
+    list_filter = ["campaign", "status", "choices__offer", "choices__slot", "establishment"]
+    list_select_related = ["student", "campaign"]
+    search_fields = ["student__last_name", "student__first_name", "family__name"]
+    actions = ["validate_selected", "refuse_selected"]
+    inlines = [ChoiceInline]
+    readonly_fields = [
+        "campaign",
+        "family",
+        "student",
+        "status",
+        "administrative_only",
+        "demands",
+        "submitted_at",
+        "submitted_by",
+        "decided_by",
+        "decided_at",
+        "reason",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Validate the selected re-enrolments"), permissions=["change"])
+    def validate_selected(self, request, queryset):
+        done, skipped = decide_each(
+            queryset,
+            lambda item: services.request_validate(request=item, decided_by=request.user),
+            (ReenrolmentError,),
+        )
+        message = gettext("%(count)d re-enrolment(s) validated.") % {"count": done}
+        if skipped:
+            message += " " + gettext("%(count)d left as they were: not awaiting validation.") % {
+                "count": skipped
+            }
+        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
+
+    @admin.action(description=_("Refuse the selected re-enrolments"), permissions=["change"])
+    def refuse_selected(self, request, queryset):
+        awaiting = queryset.filter(status=ReenrolmentRequest.Status.SUBMITTED)
+        return refuse_selected(
+            self,
+            request,
+            awaiting.select_related("family", "student", "campaign"),
+            action="refuse_selected",
+            title=gettext("Refuse the selected re-enrolments"),
+            intro=gettext("These re-enrolments will be refused, and each family told why:"),
+            button=gettext("Refuse"),
+            decide=lambda item, reason: services.request_refuse(
+                request=item, decided_by=request.user, reason=reason
+            ),
+            done=gettext("Re-enrolments refused."),
+            left=queryset.count() - awaiting.count(),
+            errors=(ReenrolmentError,),
+        )

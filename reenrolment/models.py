@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -156,3 +157,113 @@ class Slot(TenantModel):
     @property
     def seats_left(self) -> int:
         return max(0, self.capacity - self.taken)
+
+
+class ReenrolmentRequest(TenantModel):
+    """A family's re-enrolment of one student in a campaign: the wizard's draft (``answers``,
+    saved at every step), then the request the staff validate or refuse."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("in progress")
+        DECLINED = "declined", _("not re-enrolled")
+        SUBMITTED = "submitted", _("awaiting validation")
+        VALIDATED = "validated", _("validated")
+        REFUSED = "refused", _("refused")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="requests"
+    )
+    family = models.ForeignKey(
+        "family.Family", verbose_name=_("family"), on_delete=models.CASCADE, related_name="+"
+    )
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        related_name="reenrolment_requests",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    answers = models.JSONField(_("answers of the wizard"), default=dict, blank=True)
+    administrative_only = models.BooleanField(_("administrative re-enrolment"), default=False)
+    demands = models.TextField(_("further requests"), blank=True)
+    documents = models.ManyToManyField(
+        "family.Document", verbose_name=_("documents"), blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started on"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    submitted_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    reason = models.TextField(_("reason of the refusal"), blank=True)
+
+    tenant_family_path = "family"
+
+    class Meta:
+        ordering = ["campaign", "student__last_name", "student__first_name", "pk"]
+        verbose_name = _("re-enrolment request")
+        verbose_name_plural = _("re-enrolment requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "student"], name="reenrolment_one_per_student"
+            )
+        ]
+        indexes = [models.Index(fields=["establishment", "campaign", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.campaign}"
+
+    def clean(self):
+        check_same_establishment(self, "campaign", "family", "student")
+
+
+class Choice(TenantModel):
+    """What a submitted request re-enrols into: an offer, and for a collective course the time
+    slot whose seat it holds."""
+
+    request = models.ForeignKey(
+        ReenrolmentRequest,
+        verbose_name=_("re-enrolment request"),
+        on_delete=models.CASCADE,
+        related_name="choices",
+    )
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="+"
+    )
+    slot = models.ForeignKey(
+        Slot,
+        verbose_name=_("time slot"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="choices",
+    )
+
+    tenant_family_path = "request__family"
+
+    class Meta:
+        ordering = ["request", "offer__position", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "offer"], name="choice_one_per_offer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} – {self.slot.label}" if self.slot_id else str(self.offer)

@@ -73,4 +73,4 @@ def test_staff_manage_their_establishments_campaigns_only(world):
 def test_the_offer_page_counts_seats_taken(world):
     staff = client_for(world.staff_1)
     response = staff.get(reverse("admin:reenrolment_offer_changelist"))
-    assert "Chorale" in page(response).text and "0 / 20" in page(response).text
+    assert "Chorale" in page(response).text and "1 / 20" in page(response).text

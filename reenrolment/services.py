@@ -1,0 +1,225 @@
+"""Writes of the re-enrolment app: the draft of the wizard, declining, submitting (seats held
+under lock), and the staff's decision."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+
+from accounts.emails import queue_mail
+from reenrolment.exceptions import ReenrolmentError
+from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
+
+# The wizard's answer to the courses step, as ``answers["courses"]``:
+# {"administrative": bool, "offers": [offer ids], "slots": {"<offer id>": slot id}}.
+COURSES = "courses"
+
+
+def _closed_error() -> ReenrolmentError:
+    return ReenrolmentError(
+        _("Re-enrolment is closed: nothing was changed. Contact the administrative staff.")
+    )
+
+
+def _locked(request: ReenrolmentRequest) -> ReenrolmentRequest:
+    """The request, locked, with its campaign checked open."""
+    request = (
+        ReenrolmentRequest.objects.select_for_update()
+        .select_related("campaign", "family__establishment", "student")
+        .get(pk=request.pk)
+    )
+    if not request.campaign.is_open():
+        raise _closed_error()
+    return request
+
+
+@transaction.atomic
+def request_start(*, campaign: Campaign, student) -> ReenrolmentRequest:
+    """The student's request in this campaign, created as a draft the first time."""
+    if not campaign.is_open():
+        raise _closed_error()
+    if student.establishment_id != campaign.establishment_id:
+        raise ReenrolmentError(_("This student is not of this establishment."))
+    request, _created = ReenrolmentRequest.objects.get_or_create(
+        campaign=campaign,
+        student=student,
+        defaults={"establishment_id": campaign.establishment_id, "family_id": student.family_id},
+    )
+    return request
+
+
+@transaction.atomic
+def request_save_step(*, request: ReenrolmentRequest, step: str, answer: dict) -> None:
+    """Keep what the family answered at one step (the draft is the server's, so that the
+    family can come back from another browser)."""
+    request = _locked(request)
+    if request.status != ReenrolmentRequest.Status.DRAFT:
+        raise ReenrolmentError(_("This re-enrolment has already been sent."))
+    request.answers = {**request.answers, step: answer}
+    request.save(update_fields=["answers", "updated_at"])
+
+
+@transaction.atomic
+def request_decline(*, request: ReenrolmentRequest) -> None:
+    """ "Je ne souhaite pas réinscrire l'élève" (after its confirmation page)."""
+    request = _locked(request)
+    if request.status != ReenrolmentRequest.Status.DRAFT:
+        raise ReenrolmentError(_("This re-enrolment has already been sent."))
+    request.status = ReenrolmentRequest.Status.DECLINED
+    request.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def request_undo_decline(*, request: ReenrolmentRequest) -> None:
+    """The family changes its mind, while the campaign is open and the staff have not
+    processed the request."""
+    request = _locked(request)
+    if request.status != ReenrolmentRequest.Status.DECLINED:
+        raise ReenrolmentError(_("This re-enrolment was not declined."))
+    request.status = ReenrolmentRequest.Status.DRAFT
+    request.save(update_fields=["status", "updated_at"])
+
+
+def _chosen(request: ReenrolmentRequest) -> tuple[bool, list[tuple[Offer, int | None]]]:
+    """The courses step's answer, checked against the campaign: (administrative, choices)."""
+    answer = request.answers.get(COURSES) or {}
+    administrative = bool(answer.get("administrative"))
+    offers = {
+        offer.pk: offer
+        for offer in Offer.objects.filter(
+            campaign=request.campaign_id, pk__in=answer.get("offers") or []
+        )
+    }
+    slots = answer.get("slots") or {}
+    choices = []
+    for offer_id, offer in offers.items():
+        slot_id = slots.get(str(offer_id))
+        if offer.kind == Offer.Kind.COLLECTIVE:
+            if not slot_id:
+                raise ReenrolmentError(
+                    _("Choose a time slot for %(course)s.") % {"course": offer}, step=COURSES
+                )
+            choices.append((offer, int(slot_id)))
+        else:
+            choices.append((offer, None))
+    if not administrative and not choices:
+        raise ReenrolmentError(
+            _("Tick the administrative re-enrolment, or the courses re-enrolled into."),
+            step=COURSES,
+        )
+    return administrative, choices
+
+
+def _hold_seats(choices: list[tuple[Offer, int | None]]) -> dict[int, Slot]:
+    """Lock the chosen slots (in id order, so that two submissions never wait for each other
+    in a circle), refuse a full one, and take a seat in each. The slot's constraint
+    (taken <= capacity) is the last guard behind this lock."""
+    wanted = sorted(slot_id for _offer, slot_id in choices if slot_id is not None)
+    slots = {
+        slot.pk: slot
+        for slot in Slot.objects.select_for_update()
+        .select_related("offer")
+        .filter(pk__in=wanted)
+        .order_by("pk")
+    }
+    for offer, slot_id in choices:
+        if slot_id is None:
+            continue
+        slot = slots.get(slot_id)
+        if slot is None or slot.offer_id != offer.pk:
+            raise ReenrolmentError(_("This time slot is not offered."), step=COURSES)
+        if slot.taken >= slot.capacity:
+            raise ReenrolmentError(
+                _(
+                    "The time slot %(slot)s of %(course)s has just been filled: choose another "
+                    "one. Your other answers are kept."
+                )
+                % {"slot": slot.label, "course": offer},
+                step=COURSES,
+            )
+    Slot.objects.filter(pk__in=wanted).update(taken=F("taken") + 1)
+    return slots
+
+
+@transaction.atomic
+def request_submit(*, request: ReenrolmentRequest, submitted_by, demands: str) -> None:
+    """*Valider*: in one transaction, the seats of the chosen slots are taken (or the request
+    refused, nothing changed), the choices recorded, the request sent to the staff and a
+    confirmation mailed. Sending twice (a double click) sends once."""
+    request = _locked(request)
+    if request.status != ReenrolmentRequest.Status.DRAFT:
+        raise ReenrolmentError(_("This re-enrolment has already been sent."))
+    administrative, choices = _chosen(request)
+    slots = _hold_seats(choices)
+    Choice.objects.bulk_create(
+        Choice(
+            establishment_id=request.establishment_id,
+            request=request,
+            offer=offer,
+            slot=slots.get(slot_id),
+        )
+        for offer, slot_id in choices
+    )
+    request.administrative_only = administrative
+    request.demands = demands.strip()
+    request.status = ReenrolmentRequest.Status.SUBMITTED
+    request.submitted_at = now()
+    request.submitted_by = submitted_by
+    request.save()
+    _tell_family(request, "reenrolment_submitted")
+
+
+def _tell_family(request: ReenrolmentRequest, template: str) -> None:
+    for guardian in request.family.guardians.select_related("user"):
+        user = guardian.user
+        if user is not None and user.email:
+            queue_mail(
+                to=user.email,
+                template=template,
+                context={"request": request},
+                language=user.language,
+                establishment=request.family.establishment,
+            )
+
+
+def _decidable(request: ReenrolmentRequest) -> ReenrolmentRequest:
+    request = (
+        ReenrolmentRequest.objects.select_for_update()
+        .select_related("family__establishment", "student", "campaign")
+        .filter(pk=request.pk, status=ReenrolmentRequest.Status.SUBMITTED)
+        .first()
+    )
+    if request is None:
+        raise ReenrolmentError(_("This re-enrolment has already been decided."))
+    return request
+
+
+@transaction.atomic
+def request_validate(*, request: ReenrolmentRequest, decided_by) -> None:
+    """The staff validate a re-enrolment; the family is mailed."""
+    request = _decidable(request)
+    request.status = ReenrolmentRequest.Status.VALIDATED
+    request.decided_by = decided_by
+    request.decided_at = now()
+    request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    _tell_family(request, "reenrolment_outcome")
+
+
+@transaction.atomic
+def request_refuse(*, request: ReenrolmentRequest, decided_by, reason: str) -> None:
+    """The staff refuse a re-enrolment with a reason mailed to the family; its seats are
+    given back."""
+    if not reason.strip():
+        raise ReenrolmentError(_("Give the reason of the refusal: it is sent to the family."))
+    request = _decidable(request)
+    held = sorted(request.choices.exclude(slot=None).values_list("slot_id", flat=True))
+    list(Slot.objects.select_for_update().filter(pk__in=held).order_by("pk"))
+    Slot.objects.filter(pk__in=held).update(taken=F("taken") - 1)
+    request.status = ReenrolmentRequest.Status.REFUSED
+    request.reason = reason.strip()
+    request.decided_by = decided_by
+    request.decided_at = now()
+    request.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+    _tell_family(request, "reenrolment_outcome")
