@@ -641,6 +641,77 @@ def _school_records(establishment: Establishment) -> None:
     )
 
 
+def _campaign(establishment: Establishment, today: datetime.date) -> None:
+    """A re-enrolment campaign for next year, open from the day before the demo is loaded to
+    four weeks after it at 00:00 (so that it is open whenever ``make run`` starts), with the
+    guide's offers and collective courses, one time slot nearly full."""
+    from django.utils import timezone
+
+    from reenrolment.models import Campaign, Offer, Slot
+
+    current = SchoolYear.objects.get(establishment=establishment, is_current=True)
+    start = current.start_date.year + 1
+    next_year, _created = SchoolYear.objects.update_or_create(
+        establishment=establishment,
+        label=f"{start}/{start + 1}",
+        defaults={
+            "start_date": datetime.date(start, 9, 1),
+            "end_date": datetime.date(start + 1, 7, 4),
+            "is_current": False,
+        },
+    )
+    midnight = datetime.time(0, 0)
+    campaign, _created = Campaign.objects.update_or_create(
+        establishment=establishment,
+        school_year=next_year,
+        defaults={
+            "name": f"Réinscriptions {next_year.label}",
+            "opens_at": timezone.make_aware(
+                datetime.datetime.combine(today - datetime.timedelta(days=1), midnight)
+            ),
+            "closes_at": timezone.make_aware(
+                datetime.datetime.combine(today + datetime.timedelta(days=28), midnight)
+            ),
+            "rules": (
+                "Les élèves sont tenus d'assister à tous les cours de leur cursus.\n"
+                "Toute absence doit être justifiée par écrit auprès du secrétariat.\n"
+                "Les instruments prêtés restent sous la responsabilité de la famille."
+            ),
+        },
+    )
+    campaign.required_documents.set(
+        DocumentType.objects.filter(
+            establishment=establishment,
+            name__in=["Justificatif de domicile", "Attestation d'assurance"],
+        )
+    )
+    offers = [
+        ("Formation Musicale 2C", Offer.Kind.CURSUS, []),
+        ("Piano 3C2", Offer.Kind.DISCIPLINE, []),
+        (
+            "Chorale",
+            Offer.Kind.COLLECTIVE,
+            [("Mardi 17:30-19:00", 20, 19), ("Samedi 10:00-11:30", 20, 4)],
+        ),
+        ("Orchestre 2e cycle", Offer.Kind.COLLECTIVE, [("Vendredi 18:00-20:00", 30, 12)]),
+    ]
+    for position, (label, kind, slots) in enumerate(offers):
+        offer, _created = Offer.objects.update_or_create(
+            campaign=campaign,
+            label=label,
+            defaults={"establishment": establishment, "kind": kind, "position": position},
+        )
+        for slot_label, capacity, taken in slots:
+            slot, created = Slot.objects.get_or_create(
+                offer=offer,
+                label=slot_label,
+                defaults={"establishment": establishment, "capacity": capacity},
+            )
+            if created:
+                # Seats taken by families of the demo's imagination.
+                Slot.objects.filter(pk=slot.pk).update(taken=taken)
+
+
 def _sample_mails(establishment: Establishment) -> None:
     """One mail of each kind in the outbox, the first time only (the worker then sends them)."""
     if Message.objects.exists() or MessageLog.objects.exists():
@@ -737,6 +808,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _document_types(saint_jean)
     _documents(conservatoire, secretariat1)
     _school_records(conservatoire)
+    _campaign(conservatoire, today)
 
     return [
         DemoLogin("portal", conservatoire.name, "abarre1", "Monsieur ABARRE Jérémie"),

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "imuse_portal.context_processors.portal",
+                "reenrolment.context_processors.reenrolment",
             ],
         },
     },

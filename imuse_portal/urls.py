@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("famille/", include("family.urls")),
     path("eleves/", include("students.urls")),
+    path("reinscription/", include("reenrolment.urls")),
     path("facturation/", include("billing.urls")),
     path("accessibilite/", include("accessibility.urls")),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ under lock), and the staff's decision."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
@@ -12,9 +12,9 @@ from accounts.emails import queue_mail
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
 
-# The wizard's answer to the courses step, as ``answers["courses"]``:
+# The wizard's answer to the courses step, as ``answers["cours"]``:
 # {"administrative": bool, "offers": [offer ids], "slots": {"<offer id>": slot id}}.
-COURSES = "courses"
+COURSES = "cours"
 
 
 def _closed_error() -> ReenrolmentError:
@@ -162,6 +162,7 @@ def request_submit(*, request: ReenrolmentRequest, submitted_by, demands: str) -
         )
         for offer, slot_id in choices
     )
+    request.documents.set(_sent_documents(request))
     request.administrative_only = administrative
     request.demands = demands.strip()
     request.status = ReenrolmentRequest.Status.SUBMITTED
@@ -169,6 +170,23 @@ def request_submit(*, request: ReenrolmentRequest, submitted_by, demands: str) -
     request.submitted_by = submitted_by
     request.save()
     _tell_family(request, "reenrolment_submitted")
+
+
+def _sent_documents(request: ReenrolmentRequest) -> list:
+    """The files the family sent for the campaign's required documents (the last one of each,
+    awaiting check or accepted), linked to the request for the staff."""
+    from family.models import Document
+
+    required = list(request.campaign.required_documents.values_list("pk", flat=True))
+    documents = Document.objects.filter(
+        family=request.family_id,
+        document_type__in=required,
+        status__in=[Document.Status.RECEIVED, Document.Status.ACCEPTED],
+    ).filter(Q(student=None) | Q(student=request.student_id))
+    latest = {}
+    for document in documents.order_by("uploaded_at", "pk"):
+        latest[(document.document_type_id, document.student_id)] = document
+    return list(latest.values())
 
 
 def _tell_family(request: ReenrolmentRequest, template: str) -> None:

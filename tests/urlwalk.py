@@ -105,6 +105,7 @@ def portal_samples(world) -> dict[str, object]:
         "evaluation_id": world.evaluation_a.pk,
         "absence_id": world.absence_a.pk,
         "performance_id": world.performance_a.pk,
+        "slug": "coordonnees",
     }
 
 

@@ -33,7 +33,7 @@ def test_demo_is_idempotent(demo):
     before = counts()
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=io.StringIO())
-    assert counts() == before == [2, 6, 3, 3, 3, 8]  # 2 current years, Irina's 6 past ones
+    assert counts() == before == [2, 6, 3, 3, 3, 9]  # 2 current, 6 past, 1 re-enrolled for
 
 
 def test_demo_refuses_to_run_with_debug_off(db):
@@ -177,3 +177,12 @@ def test_irina_has_the_courses_history_and_repertoire_of_the_guide(demo):
         in (repertoire)
     )
     assert "Fête de la Musique 2008" in repertoire and "Editions Leduc" in repertoire
+
+
+def test_the_demo_campaign_is_open_and_shown_on_the_home_page(demo):
+    client, _response = log_in("Conservatoire 1", "abarre1")
+    home = page(client.get("/")).text
+    assert "ABARRE Irina – Jusqu'au" in home and "à 00:00" in home
+    irina = Student.objects.get(first_name="Irina")
+    start = page(client.get(f"/reinscription/{irina.pk}/")).text
+    assert "Je souhaite réinscrire l'élève" in start

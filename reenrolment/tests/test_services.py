@@ -58,7 +58,9 @@ def test_a_draft_keeps_each_step_and_is_sent_with_its_seat(world):
     request = services.request_start(campaign=campaign, student=irina)
     assert services.request_start(campaign=campaign, student=irina) == request  # once
     services.request_save_step(request=request, step="authorisations", answer={"image": True})
-    services.request_save_step(request=request, step="courses", answer=courses(choir, slot, piano))
+    services.request_save_step(
+        request=request, step=services.COURSES, answer=courses(choir, slot, piano)
+    )
     request.refresh_from_db()
     assert request.answers["authorisations"] == {"image": True}
     Message.objects.all().delete()
@@ -79,7 +81,7 @@ def test_a_draft_keeps_each_step_and_is_sent_with_its_seat(world):
 def test_sending_twice_sends_once(world):
     campaign, choir, _piano, slot = open_campaign(world.establishment_1)
     request = services.request_start(campaign=campaign, student=world.family_a.students[0])
-    services.request_save_step(request=request, step="courses", answer=courses(choir, slot))
+    services.request_save_step(request=request, step=services.COURSES, answer=courses(choir, slot))
     services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
     with pytest.raises(ReenrolmentError, match="déjà été envoyée"):
         services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
@@ -90,14 +92,16 @@ def test_sending_twice_sends_once(world):
 def test_a_full_slot_is_refused_back_to_the_courses_step_nothing_taken(world):
     campaign, choir, piano, slot = open_campaign(world.establishment_1, seats=0)
     request = services.request_start(campaign=campaign, student=world.family_a.students[0])
-    services.request_save_step(request=request, step="courses", answer=courses(choir, slot, piano))
+    services.request_save_step(
+        request=request, step=services.COURSES, answer=courses(choir, slot, piano)
+    )
     with pytest.raises(ReenrolmentError) as refused:
         services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
-    assert refused.value.step == "courses"
+    assert refused.value.step == services.COURSES
     assert "vient d'être complet" in str(refused.value.message)
     request.refresh_from_db()
     assert request.status == "draft" and not request.choices.exists()
-    assert request.answers["courses"]["offers"]  # the other answers are kept
+    assert request.answers[services.COURSES]["offers"]  # the other answers are kept
 
 
 def test_nothing_chosen_is_refused(world):
@@ -105,7 +109,9 @@ def test_nothing_chosen_is_refused(world):
     request = services.request_start(campaign=campaign, student=world.family_a.students[0])
     with pytest.raises(ReenrolmentError, match="Cochez la réinscription administrative"):
         services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
-    services.request_save_step(request=request, step="courses", answer={"administrative": True})
+    services.request_save_step(
+        request=request, step=services.COURSES, answer={"administrative": True}
+    )
     services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
     request.refresh_from_db()
     assert request.administrative_only and request.status == "submitted"
@@ -117,7 +123,7 @@ def test_another_campaigns_slot_is_not_taken(world):
     request = services.request_start(campaign=campaign, student=world.family_a.students[0])
     services.request_save_step(
         request=request,
-        step="courses",
+        step=services.COURSES,
         answer={"offers": [choir.pk], "slots": {str(choir.pk): foreign.pk}},
     )
     with pytest.raises(ReenrolmentError, match="pas proposé"):
@@ -147,7 +153,7 @@ def test_outside_the_dates_nothing_changes(world):
 def test_staff_refuse_with_a_reason_and_the_seat_is_given_back(world):
     campaign, choir, _piano, slot = open_campaign(world.establishment_1)
     request = services.request_start(campaign=campaign, student=world.family_a.students[0])
-    services.request_save_step(request=request, step="courses", answer=courses(choir, slot))
+    services.request_save_step(request=request, step=services.COURSES, answer=courses(choir, slot))
     services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
     with pytest.raises(ReenrolmentError, match="motif"):
         services.request_refuse(request=request, decided_by=world.staff_1, reason=" ")
@@ -195,7 +201,9 @@ def fifty_requests(world, campaign, choir, slot):
     for number in range(50):
         student = StudentFactory(family=family, first_name=f"Choriste{number}")
         request = services.request_start(campaign=campaign, student=student)
-        services.request_save_step(request=request, step="courses", answer=courses(choir, slot))
+        services.request_save_step(
+            request=request, step=services.COURSES, answer=courses(choir, slot)
+        )
         requests.append(request)
     return requests
 

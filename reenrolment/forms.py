@@ -1,0 +1,107 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reenrolment.models import Offer
+
+
+class AuthorisationsForm(forms.Form):
+    image_rights = forms.BooleanField(label=_("Image rights"), required=False)
+    outing_allowed = forms.BooleanField(label=_("May leave alone"), required=False)
+    rules_accepted = forms.BooleanField(
+        label=_("I have read and I accept the rules of the establishment"),
+        error_messages={"required": _("Accept the rules of the establishment to go on.")},
+    )
+
+
+class CoursesForm(forms.Form):
+    """*Réinscription administrative*, or the offers re-enrolled into, with one time slot per
+    collective course (full slots shown, and refused)."""
+
+    administrative = forms.BooleanField(label=_("Administrative re-enrolment"), required=False)
+
+    def __init__(self, *args, campaign, held=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.held = held or {}  # slot ids this request already holds (none before sending)
+        self.offers = list(campaign.offers.prefetch_related("slots"))
+        if campaign.course_choice_allowed:
+            self.fields["offers"] = forms.ModelMultipleChoiceField(
+                label=_("Courses re-enrolled into"),
+                queryset=Offer.objects.filter(campaign=campaign),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+            for offer in self.offers:
+                if offer.kind == Offer.Kind.COLLECTIVE:
+                    self.fields[f"slot_{offer.pk}"] = forms.ChoiceField(
+                        label=_("Time slot for %(course)s") % {"course": offer},
+                        choices=[(slot.pk, self._slot_label(slot)) for slot in offer.slots.all()],
+                        widget=forms.RadioSelect,
+                        required=False,
+                    )
+
+    @staticmethod
+    def _slot_label(slot) -> str:
+        if slot.seats_left == 0:
+            return _("%(slot)s – full") % {"slot": slot.label}
+        return _("%(slot)s – %(count)d seat(s) left") % {
+            "slot": slot.label,
+            "count": slot.seats_left,
+        }
+
+    def slot_fields(self):
+        return [self[name] for name in self.fields if name.startswith("slot_")]
+
+    def clean(self):
+        data = super().clean()
+        offers = list(data.get("offers") or [])
+        if not data.get("administrative") and not offers:
+            raise forms.ValidationError(
+                _("Tick the administrative re-enrolment, or the courses re-enrolled into."),
+                code="nothing",
+            )
+        for offer in offers:
+            if offer.kind != Offer.Kind.COLLECTIVE:
+                continue
+            name = f"slot_{offer.pk}"
+            slot_id = data.get(name)
+            slots = {str(slot.pk): slot for slot in offer.slots.all()}
+            if not slot_id:
+                self.add_error(name, _("Choose a time slot for this course."))
+            elif slots[slot_id].seats_left == 0:
+                self.add_error(name, _("This time slot is full: choose another one."))
+        return data
+
+    def answer(self) -> dict:
+        """What the services keep: {"administrative", "offers", "slots"}."""
+        data = self.cleaned_data
+        offers = list(data.get("offers") or [])
+        return {
+            "administrative": bool(data.get("administrative")),
+            "offers": [offer.pk for offer in offers],
+            "slots": {
+                str(offer.pk): int(data[f"slot_{offer.pk}"])
+                for offer in offers
+                if offer.kind == Offer.Kind.COLLECTIVE and data.get(f"slot_{offer.pk}")
+            },
+        }
+
+    @classmethod
+    def initial_from(cls, answer: dict) -> dict:
+        initial = {
+            "administrative": answer.get("administrative", False),
+            "offers": answer.get("offers", []),
+        }
+        for offer_id, slot_id in (answer.get("slots") or {}).items():
+            initial[f"slot_{offer_id}"] = str(slot_id)
+        return initial
+
+
+class FinalisationForm(forms.Form):
+    demands = forms.CharField(
+        label=_("Further requests"),
+        help_text=_("Optional: anything the administrative staff should know."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+    )

@@ -1,0 +1,27 @@
+"""Reads of the re-enrolment app."""
+
+from django.utils import timezone
+
+from reenrolment.models import Campaign
+
+
+def open_campaign(establishment_id):
+    """The establishment's campaign open now, if any."""
+    if establishment_id is None:
+        return None
+    now = timezone.now()
+    return (
+        Campaign.objects.select_related("school_year")
+        .filter(establishment=establishment_id, opens_at__lte=now, closes_at__gt=now)
+        .order_by("closes_at", "pk")
+        .first()
+    )
+
+
+def open_campaign_for(request):
+    """The open campaign of the request's family, read once per request."""
+    if not hasattr(request, "_reenrolment_campaign"):
+        user = getattr(request, "user", None)
+        family = bool(user is not None and getattr(user, "is_family", False))
+        request._reenrolment_campaign = open_campaign(user.establishment_id) if family else None
+    return request._reenrolment_campaign

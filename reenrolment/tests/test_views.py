@@ -1,0 +1,172 @@
+"""The families' side of re-enrolment: the tab and the home box while a campaign is open,
+the choice, the wizard's steps, sending, and what stays out of reach."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from reenrolment.models import ReenrolmentRequest, Slot
+from reenrolment.tests.test_services import open_campaign
+from tests.html import page
+
+
+@pytest.fixture
+def campaign(world):
+    return open_campaign(world.establishment_1, seats=10)
+
+
+def irina(world):
+    return world.family_a.students[0]
+
+
+def step_url(world, slug):
+    return reverse("reenrolment:step", args=[irina(world).pk, slug])
+
+
+def start(client, world):
+    return client.post(reverse("reenrolment:start", args=[irina(world).pk]), {"action": "start"})
+
+
+def test_outside_the_dates_no_tab_no_box_and_a_clear_message(world):
+    client = client_for(world.family_a.user)
+    student_page = page(client.get(reverse("students:detail", args=[irina(world).pk]))).text
+    assert "Réinscription" not in student_page
+    assert "Aucune réinscription n'est ouverte" in page(client.get("/")).text
+    response = start(client, world)
+    assert response.status_code == 200
+    assert "La réinscription n'est pas ouverte en ce moment" in page(response).text
+    assert not ReenrolmentRequest.objects.filter(student=irina(world)).exists()
+
+
+def test_while_open_the_tab_and_the_home_box_lead_to_it(world, campaign):
+    client = client_for(world.family_a.user)
+    home = page(client.get("/")).text
+    assert "ABARRE Irina – Jusqu'au" in home and "ABARRE Paul – Jusqu'au" in home
+    detail = client.get(reverse("students:detail", args=[irina(world).pk])).content.decode()
+    assert f'href="{reverse("reenrolment:start", args=[irina(world).pk])}"' in detail
+
+
+def test_choosing_to_re_enrol_opens_the_first_step_with_a_saved_draft(world, campaign):
+    client = client_for(world.family_a.user)
+    response = start(client, world)
+    assert response["Location"] == step_url(world, "coordonnees")
+    assert ReenrolmentRequest.objects.get(student=irina(world)).status == "draft"
+    text = page(client.get(step_url(world, "coordonnees"))).text
+    assert "Étape 1 : Modification des coordonnées" in text
+
+
+def test_the_rules_must_be_accepted_said_next_to_the_field(world, campaign):
+    client = client_for(world.family_a.user)
+    start(client, world)
+    response = client.post(step_url(world, "autorisations"), {"go": "next", "image_rights": "on"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_rules_accepted_error"' in html
+    assert "Acceptez le règlement de l'établissement pour continuer." in page(response).text
+    image_rights = re.search(r'<input[^>]*name="image_rights"[^>]*>', html).group(0)
+    assert "checked" in image_rights  # what was ticked is kept
+    response = client.post(step_url(world, "autorisations"), {"go": "next", "rules_accepted": "on"})
+    assert response["Location"] == step_url(world, "documents")
+    answers = ReenrolmentRequest.objects.get(student=irina(world)).answers
+    assert answers["autorisations"]["rules_accepted"] is True
+
+
+def test_a_full_slot_is_shown_full_and_refused(world, campaign):
+    _campaign, choir, _piano, slot = campaign
+    Slot.objects.filter(pk=slot.pk).update(taken=10)
+    client = client_for(world.family_a.user)
+    start(client, world)
+    shown = page(client.get(step_url(world, "cours"))).text
+    assert "Mardi 17:30-19:00 – complet" in shown
+    response = client.post(
+        step_url(world, "cours"),
+        {"go": "next", "offers": [choir.pk], f"slot_{choir.pk}": slot.pk},
+    )
+    assert "Ce créneau est complet : choisissez-en un autre." in page(response).text
+    assert f'id="id_slot_{choir.pk}_error"' in response.content.decode()
+
+
+def test_nothing_chosen_is_said_at_the_top(world, campaign):
+    client = client_for(world.family_a.user)
+    start(client, world)
+    response = client.post(step_url(world, "cours"), {"go": "next"})
+    assert "Cochez la réinscription administrative" in page(response).text
+    assert 'id="error-summary"' in response.content.decode()
+
+
+def test_a_step_switched_off_is_404_and_the_others_are_numbered_again(world, campaign):
+    the_campaign = campaign[0]
+    the_campaign.step_documents = False
+    the_campaign.save()
+    client = client_for(world.family_a.user)
+    start(client, world)
+    assert client.get(step_url(world, "documents")).status_code == 404
+    assert "Étape 3 : Cours" in page(client.get(step_url(world, "cours"))).text
+    assert client.get(step_url(world, "nimporte")).status_code == 404
+
+
+def test_sending_then_sending_again_sends_once(world, campaign):
+    _campaign, choir, _piano, slot = campaign
+    client = client_for(world.family_a.user)
+    start(client, world)
+    client.post(
+        step_url(world, "cours"),
+        {"go": "next", "offers": [choir.pk], f"slot_{choir.pk}": slot.pk},
+    )
+    for _click in range(2):
+        client.post(step_url(world, "finalisation"), {"go": "send", "demands": "Merci"})
+    request = ReenrolmentRequest.objects.get(student=irina(world))
+    assert request.status == "submitted" and request.demands == "Merci"
+    slot.refresh_from_db()
+    assert slot.taken == 1
+    text = page(client.get(reverse("reenrolment:start", args=[irina(world).pk]))).text
+    assert "Réinscription en attente de validation" in text
+    assert "Chorale – Mardi 17:30-19:00" in text
+
+
+def test_a_slot_filled_meanwhile_sends_the_family_back_to_the_courses(world, campaign):
+    _campaign, choir, _piano, slot = campaign
+    client = client_for(world.family_a.user)
+    start(client, world)
+    client.post(
+        step_url(world, "cours"),
+        {"go": "next", "offers": [choir.pk], f"slot_{choir.pk}": slot.pk},
+    )
+    Slot.objects.filter(pk=slot.pk).update(taken=10)
+    response = client.post(step_url(world, "finalisation"), {"go": "send"})
+    assert response["Location"] == step_url(world, "cours")
+    text = page(client.get(step_url(world, "cours"))).text
+    assert "vient d'être complet" in text
+    assert ReenrolmentRequest.objects.get(student=irina(world)).status == "draft"
+
+
+def test_declining_asks_first_and_can_be_undone(world, campaign):
+    client = client_for(world.family_a.user)
+    decline = reverse("reenrolment:decline", args=[irina(world).pk])
+    assert "Confirmez-vous que ABARRE Irina ne sera pas réinscrit" in page(client.get(decline)).text
+    assert not ReenrolmentRequest.objects.filter(student=irina(world)).exists()
+    client.post(decline)
+    assert ReenrolmentRequest.objects.get(student=irina(world)).status == "declined"
+    start_url = reverse("reenrolment:start", args=[irina(world).pk])
+    assert (
+        "Vous nous avez indiqué que ABARRE Irina ne sera pas réinscrit"
+        in page(client.get(start_url)).text
+    )
+    client.post(start_url, {"action": "undo"})
+    assert ReenrolmentRequest.objects.get(student=irina(world)).status == "draft"
+
+
+@pytest.mark.parametrize("persona", ["family_b", "family_c"])
+def test_another_familys_student_is_404_everywhere(world, campaign, persona):
+    client = client_for(getattr(world, persona).user)
+    student = irina(world).pk
+    for url in (
+        reverse("reenrolment:start", args=[student]),
+        reverse("reenrolment:decline", args=[student]),
+        reverse("reenrolment:step", args=[student, "cours"]),
+    ):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"action": "start"}).status_code == 404, url
+    assert not ReenrolmentRequest.objects.filter(student=irina(world)).exists()

@@ -1,0 +1,352 @@
+"""The families' side of re-enrolment: the choice, the wizard, the state of the request."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import family_only
+from accounts.tenancy import get_object_for
+from family.forms import GuardianIdentityForm
+from family.selectors import document_slots, guardian_for_user, pending_request_for, pending_values
+from family.services import change_request_submit
+from reenrolment import services
+from reenrolment.exceptions import ReenrolmentError
+from reenrolment.forms import AuthorisationsForm, CoursesForm, FinalisationForm
+from reenrolment.models import ReenrolmentRequest
+from reenrolment.selectors import open_campaign_for
+from reenrolment.wizard import neighbours, step_named, steps_of
+from students.forms import StudentIdentityForm
+from students.models import Student
+from students.selectors import current_school_year
+from students.views import file_context
+
+
+def _student(request, student_id):
+    return get_object_for(request, Student.objects.select_related("family"), pk=student_id)
+
+
+def _closed(request, student, page: str):
+    """Outside the campaign's dates: a clear message, nothing changed."""
+    return render(
+        request,
+        "reenrolment/closed.html",
+        {
+            **file_context(request, student, "reenrolment"),
+            "page_title": _("%(page)s (closed)") % {"page": page},
+        },
+    )
+
+
+def _request_of(campaign, student):
+    return (
+        ReenrolmentRequest.objects.filter(campaign=campaign, student=student)
+        .prefetch_related("choices__offer", "choices__slot")
+        .first()
+    )
+
+
+def _start_url(student) -> str:
+    return reverse("reenrolment:start", args=[student.pk])
+
+
+def _step_url(student, step) -> str:
+    return reverse("reenrolment:step", args=[student.pk, step.slug])
+
+
+@family_only
+@require_http_methods(["GET", "POST"])
+def start(request, student_id: int):
+    """The Réinscription tab: re-enrol or not, then the state of the request."""
+    student = _student(request, student_id)
+    campaign = open_campaign_for(request)
+    if campaign is None:
+        return _closed(request, student, _title(student))
+    reenrolment = _request_of(campaign, student)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "start":
+                reenrolment = services.request_start(campaign=campaign, student=student)
+                if reenrolment.status == ReenrolmentRequest.Status.DRAFT:
+                    return HttpResponseRedirect(_step_url(student, steps_of(campaign)[0]))
+            elif request.POST.get("action") == "undo" and reenrolment is not None:
+                services.request_undo_decline(request=reenrolment)
+                messages.success(request, _("You may now re-enrol the student."))
+        except ReenrolmentError as error:
+            messages.error(request, error.message)
+        return HttpResponseRedirect(_start_url(student))
+    return render(
+        request,
+        "reenrolment/start.html",
+        {
+            **file_context(request, student, "reenrolment"),
+            "campaign": campaign,
+            "deadline": _deadline(campaign),
+            "reenrolment": reenrolment,
+            "first_step": steps_of(campaign)[0],
+            "page_title": _title(student),
+        },
+    )
+
+
+@family_only
+@require_http_methods(["GET", "POST"])
+def decline(request, student_id: int):
+    """ "Je ne souhaite pas réinscrire l'élève", after this confirmation."""
+    student = _student(request, student_id)
+    campaign = open_campaign_for(request)
+    if campaign is None:
+        return _closed(request, student, _decline_title(student))
+    if request.method == "POST":
+        try:
+            reenrolment = services.request_start(campaign=campaign, student=student)
+            services.request_decline(request=reenrolment)
+            messages.success(
+                request,
+                _(
+                    "Noted: %(student)s will not be re-enrolled. You may change your mind "
+                    "until %(date)s."
+                )
+                % {"student": student.full_name, "date": _deadline(campaign)},
+            )
+        except ReenrolmentError as error:
+            messages.error(request, error.message)
+        return HttpResponseRedirect(_start_url(student))
+    return render(
+        request,
+        "reenrolment/decline.html",
+        {
+            **file_context(request, student, "reenrolment"),
+            "campaign": campaign,
+            "page_title": _decline_title(student),
+        },
+    )
+
+
+def _title(student) -> str:
+    return _("Re-enrolment of %(student)s") % {"student": student.full_name}
+
+
+def _decline_title(student) -> str:
+    return _("Not re-enrolling %(student)s") % {"student": student.full_name}
+
+
+def _deadline(campaign) -> str:
+    closes = timezone.localtime(campaign.closes_at)
+    return _("%(date)s at %(time)s") % {
+        "date": date_format(closes, "SHORT_DATE_FORMAT"),
+        "time": date_format(closes, "H:i"),
+    }
+
+
+@family_only
+@require_http_methods(["GET", "POST"])
+def step(request, student_id: int, slug: str):
+    """One step of the wizard; *Suivant* and *Précédent* keep its answers first."""
+    student = _student(request, student_id)
+    campaign = open_campaign_for(request)
+    if campaign is None:
+        return _closed(request, student, f"{_title(student)} – {slug}")
+    current = step_named(campaign, slug)
+    if current is None:
+        raise Http404
+    reenrolment = _request_of(campaign, student)
+    if reenrolment is None or reenrolment.status != ReenrolmentRequest.Status.DRAFT:
+        return HttpResponseRedirect(_start_url(student))
+    previous, following = neighbours(campaign, current)
+    handler = HANDLERS[current.slug]
+    context, moved = handler(request, student, campaign, reenrolment)
+    if moved:
+        # Done with this step: on to the next one (or back), or to the step a refusal names.
+        target = moved if not isinstance(moved, bool) else following
+        if moved is True and request.POST.get("go") == "previous":
+            target = previous
+        return HttpResponseRedirect(_step_url(student, target) if target else _start_url(student))
+    steps = steps_of(campaign)
+    return render(
+        request,
+        f"reenrolment/step_{current.slug}.html",
+        {
+            **context,
+            **file_context(request, student, "reenrolment"),
+            "campaign": campaign,
+            "reenrolment": reenrolment,
+            "steps": [(number, item) for number, item in enumerate(steps, start=1)],
+            "current": current,
+            "number": steps.index(current) + 1,
+            "previous": previous,
+            "following": following,
+            "page_title": _("Re-enrolment of %(student)s – step %(number)d: %(step)s")
+            % {
+                "student": student.full_name,
+                "number": steps.index(current) + 1,
+                "step": current.label,
+            },
+        },
+    )
+
+
+def _saved(request, reenrolment, slug: str, answer: dict) -> bool:
+    try:
+        services.request_save_step(request=reenrolment, step=slug, answer=answer)
+    except ReenrolmentError as error:
+        messages.error(request, error.message)
+        return False
+    return True
+
+
+def contact_details(request, student, campaign, reenrolment):
+    """1: the guardian's and the student's contact details, sent as change requests."""
+    guardian = guardian_for_user(request.user)
+    g_pending, s_pending = pending_request_for(guardian), pending_request_for(student)
+    year = current_school_year(student.establishment_id)
+    g_kwargs = {"establishment": guardian.establishment_id, "pending": g_pending, "prefix": "g"}
+    s_kwargs = {
+        "establishment": student.establishment_id,
+        "pending": s_pending,
+        "school_year": year,
+        "prefix": "s",
+    }
+    if request.method == "POST":
+        guardian_form = GuardianIdentityForm(request.POST, instance=guardian, **g_kwargs)
+        student_form = StudentIdentityForm(request.POST, instance=student, **s_kwargs)
+        if guardian_form.is_valid() and student_form.is_valid():
+            change_request_submit(
+                record=guardian, values=guardian_form.cleaned_data, requested_by=request.user
+            )
+            change_request_submit(
+                record=student, values=student_form.cleaned_data, requested_by=request.user
+            )
+            if _saved(request, reenrolment, "coordonnees", {"checked": True}):
+                return {}, True
+    else:
+        guardian_form = GuardianIdentityForm(
+            instance=guardian, initial=pending_values(g_pending, type(guardian)), **g_kwargs
+        )
+        student_form = StudentIdentityForm(
+            instance=student, initial=pending_values(s_pending, Student), **s_kwargs
+        )
+    return {"guardian_form": guardian_form, "student_form": student_form}, False
+
+
+def authorisations(request, student, campaign, reenrolment):
+    """2: image rights, may leave alone, the rules accepted."""
+    if request.method == "POST":
+        form = AuthorisationsForm(request.POST)
+        if form.is_valid() and _saved(request, reenrolment, "autorisations", form.cleaned_data):
+            return {}, True
+    else:
+        saved = reenrolment.answers.get("autorisations") or {
+            "image_rights": student.image_rights,
+            "outing_allowed": student.outing_allowed,
+        }
+        form = AuthorisationsForm(initial=saved)
+    return {"form": form}, False
+
+
+def _required_slots(campaign, student):
+    required = set(campaign.required_documents.values_list("pk", flat=True))
+    slots = document_slots(family=student.family) + document_slots(
+        family=student.family, student=student
+    )
+    return [slot for slot in slots if slot.document_type.pk in required]
+
+
+def documents(request, student, campaign, reenrolment):
+    """3: the documents the campaign requires, sent as in Documents fournis."""
+    slots = _required_slots(campaign, student)
+    missing = [slot for slot in slots if slot.state not in {"received", "accepted"}]
+    if request.method == "POST":
+        if not missing or request.POST.get("go") == "previous":
+            if _saved(request, reenrolment, "documents", {"checked": True}):
+                return {}, True
+        else:
+            messages.error(
+                request,
+                _("Send every document asked for before going on: %(documents)s.")
+                % {"documents": ", ".join(str(slot.document_type) for slot in missing)},
+            )
+    return {"slots": slots, "missing": missing}, False
+
+
+def courses(request, student, campaign, reenrolment):
+    """4: administrative re-enrolment, or the courses and their time slots."""
+    if request.method == "POST":
+        form = CoursesForm(request.POST, campaign=campaign)
+        if form.is_valid() and _saved(request, reenrolment, services.COURSES, form.answer()):
+            return {}, True
+    else:
+        form = CoursesForm(
+            campaign=campaign,
+            initial=CoursesForm.initial_from(reenrolment.answers.get(services.COURSES) or {}),
+        )
+    return {"form": form}, False
+
+
+def summary(request, student, campaign, reenrolment):
+    """5: everything chosen, each with a link back to its step."""
+    if request.method == "POST":
+        return {}, True
+    answer = reenrolment.answers.get(services.COURSES) or {}
+    offers = {offer.pk: offer for offer in campaign.offers.prefetch_related("slots")}
+    chosen = []
+    for offer_id in answer.get("offers", []):
+        offer = offers.get(offer_id)
+        if offer is None:
+            continue
+        slot_id = (answer.get("slots") or {}).get(str(offer_id))
+        slot = next((s for s in offer.slots.all() if s.pk == slot_id), None)
+        chosen.append((offer, slot))
+    return {
+        "authorisations": reenrolment.answers.get("autorisations") or {},
+        "administrative": answer.get("administrative", False),
+        "chosen": chosen,
+        "slots": _required_slots(campaign, student) if campaign.step_documents else [],
+        "guardian": guardian_for_user(request.user),
+    }, False
+
+
+def finalisation(request, student, campaign, reenrolment):
+    """6: further requests, then *Valider*."""
+    if request.method == "POST":
+        form = FinalisationForm(request.POST)
+        if request.POST.get("go") == "previous":
+            return {}, True
+        if form.is_valid():
+            try:
+                services.request_submit(
+                    request=reenrolment,
+                    submitted_by=request.user,
+                    demands=form.cleaned_data["demands"],
+                )
+            except ReenrolmentError as error:
+                messages.error(request, error.message)
+                target = step_named(campaign, error.step) if error.step else None
+                if target is not None:
+                    return {}, target
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The re-enrolment is sent: an e-mail confirms it. It awaits validation "
+                        "by the administrative staff."
+                    ),
+                )
+                return {}, True
+    else:
+        form = FinalisationForm(initial={"demands": reenrolment.demands})
+    return {"form": form}, False
+
+
+HANDLERS = {
+    "coordonnees": contact_details,
+    "autorisations": authorisations,
+    "documents": documents,
+    "cours": courses,
+    "recapitulatif": summary,
+    "finalisation": finalisation,
+}
