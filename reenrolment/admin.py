@@ -1,9 +1,17 @@
+import csv
+
 from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantAdminMixin
-from family.admin import decide_each, refuse_selected
+from family.admin import decide_each, keep_typed_reason, refuse_selected, typed_reason
 from reenrolment import services
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
@@ -94,20 +102,22 @@ class ChoiceInline(TenantAdminMixin, admin.TabularInline):
 
 @admin.register(ReenrolmentRequest)
 class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
-    """The re-enrolment requests of a campaign: validate, or refuse with a reason."""
+    """The re-enrolment requests of a campaign: validate, or refuse with a reason; export."""
 
     list_display = ["student", "campaign", "status", "submitted_at", "administrative_only"]
     list_filter = ["campaign", "status", "choices__offer", "choices__slot", "establishment"]
     list_select_related = ["student", "campaign"]
     search_fields = ["student__last_name", "student__first_name", "family__name"]
-    actions = ["validate_selected", "refuse_selected"]
+    actions = ["validate_selected", "refuse_selected", "export_csv"]
     inlines = [ChoiceInline]
+    change_form_template = "admin/reenrolment/reenrolmentrequest/change_form.html"
     readonly_fields = [
         "campaign",
         "family",
         "student",
         "status",
         "administrative_only",
+        "documents_sent",
         "demands",
         "submitted_at",
         "submitted_by",
@@ -122,6 +132,65 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    @admin.display(description=_("documents"))
+    def documents_sent(self, reenrolment):
+        documents = list(reenrolment.documents.select_related("document_type"))
+        if not documents:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:family_document_change", args=[document.pk]), document)
+                for document in documents
+            ),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        reenrolment = self.get_object(request, object_id)
+        if reenrolment is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        decidable = (
+            reenrolment.status == ReenrolmentRequest.Status.SUBMITTED
+            and self.has_change_permission(request)
+        )
+        if request.method == "POST" and decidable:
+            reason = request.POST.get("reason", "")
+            try:
+                if "_validate" in request.POST and reason.strip():
+                    keep_typed_reason(request, reason)
+                    raise ReenrolmentError(
+                        gettext(
+                            "You typed a reason of refusal: press Refuse to refuse the "
+                            "re-enrolment, or clear the reason to validate it."
+                        )
+                    )
+                if "_validate" in request.POST:
+                    services.request_validate(request=reenrolment, decided_by=request.user)
+                    self.message_user(request, gettext("Re-enrolment validated."))
+                    return redirect(reverse("admin:reenrolment_reenrolmentrequest_changelist"))
+                if "_refuse" in request.POST and not reason.strip():
+                    return redirect(f"{request.path}?motif=obligatoire")
+                if "_refuse" in request.POST:
+                    services.request_refuse(
+                        request=reenrolment, decided_by=request.user, reason=reason
+                    )
+                    self.message_user(request, gettext("Re-enrolment refused."))
+                    return redirect(reverse("admin:reenrolment_reenrolmentrequest_changelist"))
+            except ReenrolmentError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            return redirect(request.path)
+        extra_context = {
+            **(extra_context or {}),
+            "decidable": decidable,
+            "reason_missing": request.GET.get("motif") == "obligatoire",
+            "typed_reason": typed_reason(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description=_("Validate the selected re-enrolments"), permissions=["change"])
     def validate_selected(self, request, queryset):
@@ -155,3 +224,54 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             left=queryset.count() - awaiting.count(),
             errors=(ReenrolmentError,),
         )
+
+    @admin.action(description=_("Export the selected re-enrolments (CSV)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        """A CSV for spreadsheet software: UTF-8 with a BOM, one line per request."""
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="reinscriptions.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                gettext("Student"),
+                gettext("Guardian"),
+                gettext("E-mail"),
+                gettext("Status"),
+                gettext("Administrative re-enrolment"),
+                gettext("Choices"),
+                gettext("Time slots"),
+                gettext("Documents"),
+                gettext("Further requests"),
+                gettext("Sent on"),
+            ]
+        )
+        rows = queryset.select_related("student", "family").prefetch_related(
+            "choices__offer",
+            "choices__slot",
+            "documents__document_type",
+            "family__guardians",
+        )
+        for item in rows:
+            guardian = next(iter(item.family.guardians.all()), None)
+            writer.writerow(
+                [
+                    item.student.full_name,
+                    guardian.full_name if guardian else "",
+                    guardian.email if guardian else "",
+                    item.get_status_display(),
+                    gettext("yes") if item.administrative_only else gettext("no"),
+                    " | ".join(str(choice.offer) for choice in item.choices.all()),
+                    " | ".join(
+                        f"{choice.offer}: {choice.slot.label}"
+                        for choice in item.choices.all()
+                        if choice.slot_id
+                    ),
+                    " | ".join(str(document) for document in item.documents.all()),
+                    item.demands,
+                    date_format(timezone.localtime(item.submitted_at), "SHORT_DATETIME_FORMAT")
+                    if item.submitted_at
+                    else "",
+                ]
+            )
+        return response

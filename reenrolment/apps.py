@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ReenrolmentConfig(AppConfig):
     name = "reenrolment"
     verbose_name = _("Re-enrolment")
+
+    def ready(self):
+        from accounts import admin_queue
+        from reenrolment.selectors import requests_to_decide_count
+
+        admin_queue.register(
+            admin_queue.Queue(
+                _("Re-enrolments to validate"),
+                requests_to_decide_count,
+                "admin:reenrolment_reenrolmentrequest_changelist",
+                "reenrolment.view_reenrolmentrequest",
+                query="?status__exact=submitted",
+            )
+        )

@@ -25,3 +25,12 @@ def open_campaign_for(request):
         family = bool(user is not None and getattr(user, "is_family", False))
         request._reenrolment_campaign = open_campaign(user.establishment_id) if family else None
     return request._reenrolment_campaign
+
+
+def requests_to_decide_count(request) -> int:
+    """Re-enrolment requests of the staff member's establishment awaiting a decision."""
+    from accounts.tenancy import staff_scope
+    from reenrolment.models import ReenrolmentRequest
+
+    sent = ReenrolmentRequest.objects.filter(status=ReenrolmentRequest.Status.SUBMITTED)
+    return staff_scope(sent, request.user).count()

@@ -1,0 +1,111 @@
+"""On PostgreSQL, through the whole request handling: 50 families press *Valider* at the same
+instant for a slot of 10 seats; 10 are sent, 40 are sent back to the courses step with a
+message, none is lost or counted twice, and no request fails."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from conftest import require
+from reenrolment import services
+from reenrolment.models import Choice, ReenrolmentRequest
+from reenrolment.tests.test_services import courses, open_campaign
+from tests.factories import StudentFactory
+
+SENDINGS = 50
+SEATS = 10
+
+
+def set_up(world, start_year: int):
+    campaign, choir, _piano, slot = open_campaign(
+        world.establishment_1, seats=SEATS, start_year=start_year
+    )
+    students = []
+    for number in range(SENDINGS):
+        student = StudentFactory(family=world.family_a.family, first_name=f"Choriste{number}")
+        request = services.request_start(campaign=campaign, student=student)
+        services.request_save_step(
+            request=request, step=services.COURSES, answer=courses(choir, slot)
+        )
+        students.append(student)
+    return campaign, slot, students
+
+
+def press_valider_together(world, students) -> dict[str, int]:
+    """Each student's *Valider* from its own browser session, all at once."""
+    barrier = threading.Barrier(len(students))
+    outcomes = []
+    lock = threading.Lock()
+
+    def press(student):
+        client = Client()
+        client.force_login(world.family_a.user)
+        url = reverse("reenrolment:step", args=[student.pk, "finalisation"])
+        try:
+            barrier.wait()
+            response = client.post(url, {"go": "send"})
+            if response.status_code != 302:
+                outcome = f"status {response.status_code}"
+            elif response["Location"] == reverse("reenrolment:start", args=[student.pk]):
+                outcome = "sent"
+            elif response["Location"] == reverse("reenrolment:step", args=[student.pk, "cours"]):
+                outcome = "sent back"
+            else:
+                outcome = f"to {response['Location']}"
+        except Exception as error:  # a server error
+            outcome = f"error {type(error).__name__}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=press, args=(student,)) for student in students]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {outcome: outcomes.count(outcome) for outcome in set(outcomes)}
+
+
+def held(campaign, slot) -> tuple[int, int, int]:
+    slot.refresh_from_db()
+    sent = ReenrolmentRequest.objects.filter(campaign=campaign, status="submitted").count()
+    return slot.taken, Choice.objects.filter(slot=slot).count(), sent
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_fifty_families_at_once_ten_seats(world, round_):
+    require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
+    campaign, slot, students = set_up(world, 2040 + round_)
+    assert press_valider_together(world, students) == {"sent": 10, "sent back": 40}
+    assert held(campaign, slot) == (10, 10, 10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_control_run_without_lock_nor_constraint_breaks_it(world, monkeypatch):
+    """The protection removed inside this test only: the assertions above no longer hold."""
+    require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
+    from django.db.models import QuerySet
+
+    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE reenrolment_slot DROP CONSTRAINT slot_never_over_capacity")
+    try:
+        broken = []
+        for round_ in range(3):
+            campaign, slot, students = set_up(world, 2050 + round_)
+            outcome = press_valider_together(world, students)
+            if outcome != {"sent": 10, "sent back": 40} or held(campaign, slot) != (10, 10, 10):
+                broken.append((outcome, held(campaign, slot)))
+                break
+        assert broken, "without the lock and the constraint, the seats should overflow"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ALTER TABLE reenrolment_slot ADD CONSTRAINT slot_never_over_capacity "
+                "CHECK (taken <= capacity) NOT VALID"
+            )
