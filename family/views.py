@@ -1,8 +1,10 @@
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -132,6 +134,20 @@ def _import_messages(request, checked) -> None:
         )
 
 
+# Pages that may send a family to a document and expect it back (the re-enrolment wizard).
+RETURN_PREFIXES = ("/reinscription/",)
+
+
+def _return_url(request) -> str:
+    """Where the family came from, if it is one of the portal's pages that asked for it."""
+    url = request.POST.get("retour") or request.GET.get("retour") or ""
+    if url.startswith(RETURN_PREFIXES) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}
+    ):
+        return url
+    return ""
+
+
 def document_page(request, *, family, student, document_type, template: str, context: dict):
     """The page of one document slot, shared by the family's and the students' files.
 
@@ -141,6 +157,8 @@ def document_page(request, *, family, student, document_type, template: str, con
     Each answer redirects, so that reloading the page never sends anything twice.
     """
     form = DocumentUploadForm()
+    back = _return_url(request)
+    here = f"{request.path}?{urlencode({'retour': back})}" if back else request.path
     if request.method == "POST":
         action = request.POST.get("action", "import")
         slot = document_slot(family=family, student=student, document_type=document_type)
@@ -160,7 +178,7 @@ def document_page(request, *, family, student, document_type, template: str, con
                         uploaded_by=request.user,
                     )
                     _import_messages(request, form.checked)
-                    return HttpResponseRedirect(request.path)
+                    return HttpResponseRedirect(here)
             elif action in {"send", "cancel"}:
                 if slot.draft is None:
                     messages.info(request, _("There is no imported file waiting to be sent."))
@@ -185,13 +203,13 @@ def document_page(request, *, family, student, document_type, template: str, con
                 else:
                     services.document_discard(document=slot.draft)
                     messages.info(request, _("The imported file was not sent and is deleted."))
-                return HttpResponseRedirect(request.path)
+                return HttpResponseRedirect(here)
             else:
                 messages.error(request, _("This action is unknown: nothing was changed."))
-                return HttpResponseRedirect(request.path)
+                return HttpResponseRedirect(here)
         except FamilyError as error:
             messages.error(request, error.message)
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(here)
     slot = document_slot(family=family, student=student, document_type=document_type)
     return render(
         request,
@@ -201,6 +219,7 @@ def document_page(request, *, family, student, document_type, template: str, con
             "slot": slot,
             "student": student,
             "form": form,
+            "return_url": back,
         },
         status=200,
     )

@@ -170,3 +170,36 @@ def test_another_familys_student_is_404_everywhere(world, campaign, persona):
         assert client.get(url).status_code == 404, url
         assert client.post(url, {"action": "start"}).status_code == 404, url
     assert not ReenrolmentRequest.objects.filter(student=irina(world)).exists()
+
+
+def test_a_document_sent_from_the_wizard_leads_back_to_it(world, campaign):
+    from family.tests.upload_files import pdf
+
+    the_campaign = campaign[0]
+    the_campaign.required_documents.set([world.student_document_type])
+    client = client_for(world.family_a.user)
+    start(client, world)
+    wizard = step_url(world, "documents")
+    shown = client.get(wizard).content.decode()
+    document_url = reverse(
+        "students:document", args=[irina(world).pk, world.student_document_type.pk]
+    )
+    assert f'href="{document_url}?retour=/reinscription/' in shown
+    blocked = client.post(wizard, {"go": "next"})
+    assert (
+        "Envoyez chaque document demandé avant de continuer" in page(client.get(wizard)).text
+        or blocked.status_code == 200
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    imported = client.post(
+        f"{document_url}?retour={wizard}",
+        {"action": "import", "retour": wizard, "file": SimpleUploadedFile("a.pdf", pdf())},
+    )
+    assert imported["Location"] == f"{document_url}?retour={wizard.replace('/', '%2F')}"
+    page_with_draft = client.get(imported["Location"]).content.decode()
+    assert f'href="{wizard}"' in page_with_draft  # "Retour à la réinscription"
+    # An address elsewhere is never offered as the way back.
+    elsewhere = client.get(f"{document_url}?retour=https://evil.example/").content.decode()
+    assert 'href="https://evil.example/"' not in elsewhere
+    assert "Retour à la réinscription" not in elsewhere
