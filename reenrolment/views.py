@@ -202,6 +202,8 @@ def _saved(request, reenrolment, slug: str, answer: dict) -> bool:
 def contact_details(request, student, campaign, reenrolment):
     """1: the guardian's and the student's contact details, sent as change requests."""
     guardian = guardian_for_user(request.user)
+    if guardian is None:
+        raise Http404
     g_pending, s_pending = pending_request_for(guardian), pending_request_for(student)
     year = current_school_year(student.establishment_id)
     g_kwargs = {"establishment": guardian.establishment_id, "pending": g_pending, "prefix": "g"}

@@ -109,3 +109,15 @@ def test_the_control_run_without_lock_nor_constraint_breaks_it(world, monkeypatc
                 "ALTER TABLE reenrolment_slot ADD CONSTRAINT slot_never_over_capacity "
                 "CHECK (taken <= capacity) NOT VALID"
             )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_valider_sends_once(world):
+    require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
+    campaign, slot, students = set_up(world, 2060)
+    twice = [students[0], students[0]]
+    outcome = press_valider_together(world, twice)
+    # One sending. The other click either finds it sent (and shows the tab: "sent"), or is
+    # answered on the same page that it was already sent (200); never an error.
+    assert outcome in ({"sent": 2}, {"sent": 1, "status 200": 1})
+    assert held(campaign, slot) == (1, 1, 1)
