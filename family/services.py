@@ -226,6 +226,8 @@ def change_request_submit(*, record, values: dict, requested_by) -> ChangeReques
         if pending is not None:
             pending.delete()  # everything was set back to the stored values
         return None
+    if pending is not None and pending.changes == changes:
+        return pending  # asked again as it stands: nothing new to acknowledge
     if pending is None:
         pending = ChangeRequest(
             establishment_id=record.establishment_id,

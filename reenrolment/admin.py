@@ -117,6 +117,7 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
         "student",
         "status",
         "administrative_only",
+        "authorisations",
         "documents_sent",
         "demands",
         "submitted_at",
@@ -135,6 +136,10 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    @admin.display(description=_("authorisations"))
+    def authorisations(self, reenrolment):
+        return _authorisations_text(reenrolment)
 
     @admin.display(description=_("documents"))
     def documents_sent(self, reenrolment):
@@ -238,6 +243,7 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
                 gettext("Guardian"),
                 gettext("E-mail"),
                 gettext("Status"),
+                gettext("Authorisations"),
                 gettext("Administrative re-enrolment"),
                 gettext("Choices"),
                 gettext("Time slots"),
@@ -254,24 +260,42 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
         )
         for item in rows:
             guardian = next(iter(item.family.guardians.all()), None)
-            writer.writerow(
-                [
-                    item.student.full_name,
-                    guardian.full_name if guardian else "",
-                    guardian.email if guardian else "",
-                    item.get_status_display(),
-                    gettext("yes") if item.administrative_only else gettext("no"),
-                    " | ".join(str(choice.offer) for choice in item.choices.all()),
-                    " | ".join(
-                        f"{choice.offer}: {choice.slot.label}"
-                        for choice in item.choices.all()
-                        if choice.slot_id
-                    ),
-                    " | ".join(str(document) for document in item.documents.all()),
-                    item.demands,
-                    date_format(timezone.localtime(item.submitted_at), "SHORT_DATETIME_FORMAT")
-                    if item.submitted_at
-                    else "",
-                ]
-            )
+            row = [
+                item.student.full_name,
+                guardian.full_name if guardian else "",
+                guardian.email if guardian else "",
+                item.get_status_display(),
+                _authorisations_text(item),
+                gettext("yes") if item.administrative_only else gettext("no"),
+                " | ".join(str(choice.offer) for choice in item.choices.all()),
+                " | ".join(
+                    f"{choice.offer}: {choice.slot.label}"
+                    for choice in item.choices.all()
+                    if choice.slot_id
+                ),
+                " | ".join(str(document) for document in item.documents.all()),
+                item.demands,
+                date_format(timezone.localtime(item.submitted_at), "SHORT_DATETIME_FORMAT")
+                if item.submitted_at
+                else "",
+            ]
+            writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
         return response
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (what families typed included)."""
+    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + text
+    return text
+
+
+def _authorisations_text(reenrolment) -> str:
+    answer = reenrolment.answers.get("autorisations") or {}
+    if not answer:
+        return "—"
+    said = {True: gettext("yes"), False: gettext("no")}
+    return gettext("image rights: %(image)s; may leave alone: %(outing)s") % {
+        "image": said[bool(answer.get("image_rights"))],
+        "outing": said[bool(answer.get("outing_allowed"))],
+    }

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from reenrolment.models import Offer
 
@@ -44,10 +45,9 @@ class CoursesForm(forms.Form):
     def _slot_label(slot) -> str:
         if slot.seats_left == 0:
             return _("%(slot)s – full") % {"slot": slot.label}
-        return _("%(slot)s – %(count)d seat(s) left") % {
-            "slot": slot.label,
-            "count": slot.seats_left,
-        }
+        return ngettext(
+            "%(slot)s – %(count)d seat left", "%(slot)s – %(count)d seats left", slot.seats_left
+        ) % {"slot": slot.label, "count": slot.seats_left}
 
     def slot_fields(self):
         return [self[name] for name in self.fields if name.startswith("slot_")]
@@ -84,6 +84,21 @@ class CoursesForm(forms.Form):
                 for offer in offers
                 if offer.kind == Offer.Kind.COLLECTIVE and data.get(f"slot_{offer.pk}")
             },
+        }
+
+    def raw_answer(self) -> dict:
+        """What was ticked, unchecked (for Précédent: going back keeps it as it is)."""
+        data = self.data
+        offers = [int(value) for value in data.getlist("offers") if value.isdigit()]
+        slots = {}
+        for offer_id in offers:
+            value = data.get(f"slot_{offer_id}", "")
+            if value.isdigit():
+                slots[str(offer_id)] = int(value)
+        return {
+            "administrative": bool(data.get("administrative")),
+            "offers": offers,
+            "slots": slots,
         }
 
     @classmethod

@@ -153,6 +153,13 @@ class Slot(TenantModel):
         check_same_establishment(self, "offer")
         if self.offer_id and self.offer.kind != Offer.Kind.COLLECTIVE:
             raise ValidationError(_("Only a collective course has time slots."))
+        if self.capacity is not None and self.capacity < self.taken:
+            raise ValidationError(
+                {
+                    "capacity": _("%(taken)d seats are already taken: the seats cannot be fewer.")
+                    % {"taken": self.taken}
+                }
+            )
 
     @property
     def seats_left(self) -> int:

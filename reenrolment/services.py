@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.emails import queue_mail
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
+from students.models import Student
 
 # The wizard's answer to the courses step, as ``answers["cours"]``:
 # {"administrative": bool, "offers": [offer ids], "slots": {"<offer id>": slot id}}.
@@ -83,15 +84,19 @@ def request_undo_decline(*, request: ReenrolmentRequest) -> None:
 
 
 def _chosen(request: ReenrolmentRequest) -> tuple[bool, list[tuple[Offer, int | None]]]:
-    """The courses step's answer, checked against the campaign: (administrative, choices)."""
+    """The courses step's answer, checked against the campaign: (administrative, choices).
+    Without the courses step, or without course choice, the re-enrolment is administrative."""
+    campaign = request.campaign
+    if not campaign.step_courses or not campaign.course_choice_allowed:
+        return True, []
     answer = request.answers.get(COURSES) or {}
     administrative = bool(answer.get("administrative"))
-    offers = {
-        offer.pk: offer
-        for offer in Offer.objects.filter(
-            campaign=request.campaign_id, pk__in=answer.get("offers") or []
+    wanted = [int(offer_id) for offer_id in answer.get("offers") or []]
+    offers = {offer.pk: offer for offer in Offer.objects.filter(campaign=campaign, pk__in=wanted)}
+    if len(offers) != len(set(wanted)):
+        raise ReenrolmentError(
+            _("Some courses chosen are no longer offered: check your choices."), step=COURSES
         )
-    }
     slots = answer.get("slots") or {}
     choices = []
     for offer_id, offer in offers.items():
@@ -110,6 +115,28 @@ def _chosen(request: ReenrolmentRequest) -> tuple[bool, list[tuple[Offer, int | 
             step=COURSES,
         )
     return administrative, choices
+
+
+def _check_steps(request: ReenrolmentRequest) -> None:
+    """Every step the campaign has was gone through (the bubbles let a family jump ahead)."""
+    campaign, answers = request.campaign, request.answers
+    if campaign.step_contact_details and not answers.get("coordonnees"):
+        raise ReenrolmentError(_("Check the contact details first."), step="coordonnees")
+    if campaign.step_authorisations and not (answers.get("autorisations") or {}).get(
+        "rules_accepted"
+    ):
+        raise ReenrolmentError(
+            _("Accept the rules of the establishment first."), step="autorisations"
+        )
+    if campaign.step_documents:
+        sent = {(d.document_type_id, d.student_id) for d in _sent_documents(request)}
+        for document_type in campaign.required_documents.all():
+            student = request.student_id if document_type.holder == "student" else None
+            if (document_type.pk, student) not in sent:
+                raise ReenrolmentError(
+                    _("Send the document %(document)s first.") % {"document": document_type},
+                    step="documents",
+                )
 
 
 def _hold_seats(choices: list[tuple[Offer, int | None]]) -> dict[int, Slot]:
@@ -151,6 +178,7 @@ def request_submit(*, request: ReenrolmentRequest, submitted_by, demands: str) -
     request = _locked(request)
     if request.status != ReenrolmentRequest.Status.DRAFT:
         raise ReenrolmentError(_("This re-enrolment has already been sent."))
+    _check_steps(request)
     administrative, choices = _chosen(request)
     slots = _hold_seats(choices)
     Choice.objects.bulk_create(
@@ -218,6 +246,13 @@ def _decidable(request: ReenrolmentRequest) -> ReenrolmentRequest:
 def request_validate(*, request: ReenrolmentRequest, decided_by) -> None:
     """The staff validate a re-enrolment; the family is mailed."""
     request = _decidable(request)
+    authorisations = request.answers.get("autorisations")
+    if request.campaign.step_authorisations and authorisations:
+        # What the family authorised for the year re-enrolled for, now validated.
+        Student.objects.filter(pk=request.student_id).update(
+            image_rights=bool(authorisations.get("image_rights")),
+            outing_allowed=bool(authorisations.get("outing_allowed")),
+        )
     request.status = ReenrolmentRequest.Status.VALIDATED
     request.decided_by = decided_by
     request.decided_at = now()

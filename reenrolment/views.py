@@ -216,15 +216,19 @@ def contact_details(request, student, campaign, reenrolment):
     if request.method == "POST":
         guardian_form = GuardianIdentityForm(request.POST, instance=guardian, **g_kwargs)
         student_form = StudentIdentityForm(request.POST, instance=student, **s_kwargs)
-        if guardian_form.is_valid() and student_form.is_valid():
+        if (
+            guardian_form.is_valid()
+            and student_form.is_valid()
+            and _saved(request, reenrolment, "coordonnees", {"checked": True})
+        ):
+            # The draft is open (checked just above): the changes go to the staff.
             change_request_submit(
                 record=guardian, values=guardian_form.cleaned_data, requested_by=request.user
             )
             change_request_submit(
                 record=student, values=student_form.cleaned_data, requested_by=request.user
             )
-            if _saved(request, reenrolment, "coordonnees", {"checked": True}):
-                return {}, True
+            return {}, True
     else:
         guardian_form = GuardianIdentityForm(
             instance=guardian, initial=pending_values(g_pending, type(guardian)), **g_kwargs
@@ -239,7 +243,12 @@ def authorisations(request, student, campaign, reenrolment):
     """2: image rights, may leave alone, the rules accepted."""
     if request.method == "POST":
         form = AuthorisationsForm(request.POST)
-        if form.is_valid() and _saved(request, reenrolment, "autorisations", form.cleaned_data):
+        if request.POST.get("go") == "previous":
+            # Going back is never blocked; what was ticked is kept as it is.
+            raw = {name: name in request.POST for name in form.fields}
+            if _saved(request, reenrolment, "autorisations", raw):
+                return {}, True
+        elif form.is_valid() and _saved(request, reenrolment, "autorisations", form.cleaned_data):
             return {}, True
     else:
         saved = reenrolment.answers.get("autorisations") or {
@@ -279,7 +288,10 @@ def courses(request, student, campaign, reenrolment):
     """4: administrative re-enrolment, or the courses and their time slots."""
     if request.method == "POST":
         form = CoursesForm(request.POST, campaign=campaign)
-        if form.is_valid() and _saved(request, reenrolment, services.COURSES, form.answer()):
+        if request.POST.get("go") == "previous":
+            if _saved(request, reenrolment, services.COURSES, form.raw_answer()):
+                return {}, True
+        elif form.is_valid() and _saved(request, reenrolment, services.COURSES, form.answer()):
             return {}, True
     else:
         form = CoursesForm(
@@ -316,6 +328,10 @@ def finalisation(request, student, campaign, reenrolment):
     """6: further requests, then *Valider*."""
     if request.method == "POST":
         form = FinalisationForm(request.POST)
+        # The further requests are kept in the draft, whatever happens next.
+        demands = request.POST.get("demands", "")[:2000]
+        if not _saved(request, reenrolment, "finalisation", {"demands": demands}):
+            return {"form": form}, False
         if request.POST.get("go") == "previous":
             return {}, True
         if form.is_valid():
@@ -326,6 +342,9 @@ def finalisation(request, student, campaign, reenrolment):
                     demands=form.cleaned_data["demands"],
                 )
             except ReenrolmentError as error:
+                reenrolment.refresh_from_db(fields=["status"])
+                if reenrolment.status != ReenrolmentRequest.Status.DRAFT:
+                    return {}, True  # a second click: it was sent by the first one
                 messages.error(request, error.message)
                 target = step_named(campaign, error.step) if error.step else None
                 if target is not None:
@@ -340,7 +359,8 @@ def finalisation(request, student, campaign, reenrolment):
                 )
                 return {}, True
     else:
-        form = FinalisationForm(initial={"demands": reenrolment.demands})
+        saved = reenrolment.answers.get("finalisation") or {}
+        form = FinalisationForm(initial={"demands": saved.get("demands", "")})
     return {"form": form}, False
 
 

@@ -81,3 +81,45 @@ def test_staff_of_another_establishment_never_see_the_request(world):
     ).text
     assert "ABARRE" not in listing
     assert ReenrolmentRequest.objects.filter(pk=request.pk, status="submitted").exists()
+
+
+def test_csv_cells_never_run_as_formulas(world):
+    request = sent_request(world, demands='=HYPERLINK("http://evil.example","x")')
+    response = client_for(world.staff_1).post(
+        reverse("admin:reenrolment_reenrolmentrequest_changelist"),
+        {"action": "export_csv", "_selected_action": [request.pk]},
+    )
+    assert "'=HYPERLINK" in response.content.decode("utf-8")
+
+
+def test_seats_below_those_taken_are_refused_next_to_the_field(world):
+    from reenrolment.models import Offer, Slot
+
+    offer = Offer.objects.get(establishment=world.establishment_1, label="Chorale")
+    slot = offer.slots.order_by("pk").first()
+    Slot.objects.filter(pk=slot.pk).update(taken=5)
+    url = reverse("admin:reenrolment_offer_change", args=[offer.pk])
+    data = {
+        "campaign": offer.campaign_id,
+        "establishment": world.establishment_1.pk,
+        "label": "Chorale",
+        "kind": "collective",
+        "position": "0",
+        "slots-TOTAL_FORMS": "2",
+        "slots-INITIAL_FORMS": "2",
+    }
+    for number, each in enumerate(offer.slots.order_by("pk")):
+        data.update(
+            {
+                f"slots-{number}-id": each.pk,
+                f"slots-{number}-offer": offer.pk,
+                f"slots-{number}-establishment": world.establishment_1.pk,
+                f"slots-{number}-label": each.label,
+                f"slots-{number}-capacity": "2" if each.pk == slot.pk else "10",
+            }
+        )
+    response = client_for(world.staff_1).post(url, data)
+    assert response.status_code == 200
+    assert "5 places sont déjà prises" in page(response).text
+    slot.refresh_from_db()
+    assert slot.capacity == 10

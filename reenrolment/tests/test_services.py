@@ -16,8 +16,9 @@ from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
 from tests.factories import SchoolYearFactory, StudentFactory
 
 
-def open_campaign(establishment, *, seats: int = 10, start_year: int = 2028):
-    """A campaign open now, offering a choir (one slot) and piano (a discipline)."""
+def open_campaign(establishment, *, seats: int = 10, start_year: int = 2028, all_steps=False):
+    """A campaign open now, offering a choir (one slot) and piano (a discipline); only the
+    courses step unless ``all_steps``."""
     year = SchoolYearFactory(
         establishment=establishment,
         label=f"{start_year}/{start_year + 1}",
@@ -32,6 +33,9 @@ def open_campaign(establishment, *, seats: int = 10, start_year: int = 2028):
         school_year=year,
         opens_at=now - datetime.timedelta(days=1),
         closes_at=now + datetime.timedelta(days=28),
+        step_contact_details=all_steps,
+        step_authorisations=all_steps,
+        step_documents=all_steps,
     )
     choir = Offer.objects.create(
         establishment=establishment, campaign=campaign, label="Chorale", kind="collective"
@@ -250,3 +254,72 @@ def test_without_the_lock_and_the_constraint_the_seats_overflow(world, monkeypat
                 "ALTER TABLE reenrolment_slot ADD CONSTRAINT slot_never_over_capacity "
                 "CHECK (taken <= capacity) NOT VALID"
             )
+
+
+def test_every_step_of_the_campaign_must_be_gone_through(world):
+    campaign, choir, _piano, slot = open_campaign(world.establishment_1, all_steps=True)
+    campaign.required_documents.set([world.student_document_type])
+    request = services.request_start(campaign=campaign, student=world.family_a.students[0])
+    services.request_save_step(request=request, step=services.COURSES, answer=courses(choir, slot))
+
+    def refused_at() -> str:
+        with pytest.raises(ReenrolmentError) as refused:
+            services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
+        return refused.value.step
+
+    assert refused_at() == "coordonnees"
+    services.request_save_step(request=request, step="coordonnees", answer={"checked": True})
+    services.request_save_step(request=request, step="autorisations", answer={"image_rights": True})
+    assert refused_at() == "autorisations"  # the rules not accepted
+    services.request_save_step(
+        request=request, step="autorisations", answer={"rules_accepted": True}
+    )
+    assert refused_at() == "documents"
+    from conftest import send_document
+
+    send_document(world.family_a, world.student_document_type, student=world.family_a.students[0])
+    services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
+    request.refresh_from_db()
+    assert request.status == "submitted" and request.documents.count() == 1
+
+
+def test_without_the_courses_step_the_re_enrolment_is_administrative(world):
+    campaign, *_rest = open_campaign(world.establishment_1)
+    campaign.step_courses = False
+    campaign.save()
+    request = services.request_start(campaign=campaign, student=world.family_a.students[0])
+    services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
+    request.refresh_from_db()
+    assert request.status == "submitted" and request.administrative_only
+
+
+def test_a_course_no_longer_offered_sends_back_to_the_courses(world):
+    campaign, choir, piano, slot = open_campaign(world.establishment_1)
+    request = services.request_start(campaign=campaign, student=world.family_a.students[0])
+    answer = {**courses(choir, slot, piano), "administrative": True}
+    services.request_save_step(request=request, step=services.COURSES, answer=answer)
+    piano.delete()
+    with pytest.raises(ReenrolmentError, match="ne sont plus proposés") as refused:
+        services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
+    assert refused.value.step == services.COURSES
+
+
+def test_validation_applies_the_authorisations_to_the_student(world):
+    campaign, *_rest = open_campaign(world.establishment_1, all_steps=True)
+    campaign.step_documents = False
+    campaign.save()
+    irina = world.family_a.students[0]
+    request = services.request_start(campaign=campaign, student=irina)
+    services.request_save_step(request=request, step="coordonnees", answer={"checked": True})
+    services.request_save_step(
+        request=request,
+        step="autorisations",
+        answer={"image_rights": True, "outing_allowed": True, "rules_accepted": True},
+    )
+    services.request_save_step(
+        request=request, step=services.COURSES, answer={"administrative": True}
+    )
+    services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
+    services.request_validate(request=request, decided_by=world.staff_1)
+    irina.refresh_from_db()
+    assert irina.image_rights and irina.outing_allowed

@@ -14,7 +14,17 @@ from tests.html import page
 
 @pytest.fixture
 def campaign(world):
-    return open_campaign(world.establishment_1, seats=10)
+    return open_campaign(world.establishment_1, seats=10, all_steps=True)
+
+
+def through_first_steps(client, world):
+    """Steps 1 to 3 gone through: contact details, the rules accepted, no document asked."""
+    start(client, world)
+    request = ReenrolmentRequest.objects.get(student=irina(world))
+    from reenrolment import services
+
+    services.request_save_step(request=request, step="coordonnees", answer={"checked": True})
+    client.post(step_url(world, "autorisations"), {"go": "next", "rules_accepted": "on"})
 
 
 def irina(world):
@@ -110,7 +120,7 @@ def test_a_step_switched_off_is_404_and_the_others_are_numbered_again(world, cam
 def test_sending_then_sending_again_sends_once(world, campaign):
     _campaign, choir, _piano, slot = campaign
     client = client_for(world.family_a.user)
-    start(client, world)
+    through_first_steps(client, world)
     client.post(
         step_url(world, "cours"),
         {"go": "next", "offers": [choir.pk], f"slot_{choir.pk}": slot.pk},
@@ -129,7 +139,7 @@ def test_sending_then_sending_again_sends_once(world, campaign):
 def test_a_slot_filled_meanwhile_sends_the_family_back_to_the_courses(world, campaign):
     _campaign, choir, _piano, slot = campaign
     client = client_for(world.family_a.user)
-    start(client, world)
+    through_first_steps(client, world)
     client.post(
         step_url(world, "cours"),
         {"go": "next", "offers": [choir.pk], f"slot_{choir.pk}": slot.pk},
@@ -203,3 +213,23 @@ def test_a_document_sent_from_the_wizard_leads_back_to_it(world, campaign):
     elsewhere = client.get(f"{document_url}?retour=https://evil.example/").content.decode()
     assert 'href="https://evil.example/"' not in elsewhere
     assert "Retour à la réinscription" not in elsewhere
+
+
+def test_going_back_keeps_what_was_typed_and_is_never_blocked(world, campaign):
+    _campaign, choir, _piano, slot = campaign
+    client = client_for(world.family_a.user)
+    start(client, world)
+    response = client.post(
+        step_url(world, "autorisations"), {"go": "previous", "image_rights": "on"}
+    )
+    assert response["Location"] == step_url(world, "coordonnees")  # rules not ticked: fine
+    response = client.post(
+        step_url(world, "cours"),
+        {"go": "previous", "offers": [choir.pk]},  # no slot chosen yet: fine too
+    )
+    assert response["Location"] == step_url(world, "documents")
+    client.post(step_url(world, "finalisation"), {"go": "previous", "demands": "Le mardi"})
+    request = ReenrolmentRequest.objects.get(student=irina(world))
+    assert request.answers["autorisations"]["image_rights"] is True
+    assert request.answers["cours"]["offers"] == [choir.pk]
+    assert "Le mardi" in client.get(step_url(world, "finalisation")).content.decode()

@@ -13,7 +13,7 @@ from tests.e2e.conftest import log_in_as
 def test_the_whole_wizard_with_a_pause_then_the_staffs_validation(
     world, browser, context, live_server, page
 ):
-    campaign, choir, piano, slot = open_campaign(world.establishment_1, seats=10)
+    campaign, choir, piano, slot = open_campaign(world.establishment_1, seats=10, all_steps=True)
     campaign.rules = "Toute absence doit être justifiée."
     campaign.save()
     irina = world.family_a.students[0]
@@ -61,7 +61,7 @@ def test_the_whole_wizard_with_a_pause_then_the_staffs_validation(
     expect(page.get_by_role("heading", level=3)).to_have_text("Étape 4 : Cours")
     page.get_by_label("Piano").check()
     page.get_by_label("Chorale").check()
-    page.get_by_label("Mardi 17:30-19:00 – 10 place(s) restante(s)").check()
+    page.get_by_label("Mardi 17:30-19:00 – 10 places restantes").check()
     check(page, "step 4")
     page.get_by_role("button", name="Suivant").click()
     summary = page.locator(".record-fields")
