@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import family_only
 from family.selectors import guardian_for_user
+from reenrolment.selectors import open_campaign_for, request_states
 from students.selectors import students_for
 
 
@@ -15,12 +16,16 @@ from students.selectors import students_for
 @require_safe
 def home(request):
     """Accueil: the greeting, the family's students, the open re-enrolments, the welcome text."""
+    students = list(students_for(request))
+    states = request_states(open_campaign_for(request), students)
+    for student in students:
+        student.reenrolment_state = states.get(student.pk, "")
     return render(
         request,
         "home.html",
         {
             "guardian": guardian_for_user(request.user),
-            "students": students_for(request),
+            "students": students,
             "page_title": _("Home"),
         },
     )

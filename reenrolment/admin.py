@@ -148,9 +148,13 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             return "—"
         return format_html_join(
             ", ",
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}</a> ({})',
             (
-                (reverse("admin:family_document_change", args=[document.pk]), document)
+                (
+                    reverse("admin:family_document_change", args=[document.pk]),
+                    document,
+                    document.get_status_display(),
+                )
                 for document in documents
             ),
         )
@@ -295,7 +299,10 @@ def _authorisations_text(reenrolment) -> str:
     if not answer:
         return "—"
     said = {True: gettext("yes"), False: gettext("no")}
-    return gettext("image rights: %(image)s; may leave alone: %(outing)s") % {
+    return gettext(
+        "image rights: %(image)s; may leave alone: %(outing)s; rules accepted: %(rules)s"
+    ) % {
         "image": said[bool(answer.get("image_rights"))],
         "outing": said[bool(answer.get("outing_allowed"))],
+        "rules": said[bool(answer.get("rules_accepted"))],
     }

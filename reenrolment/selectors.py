@@ -34,3 +34,17 @@ def requests_to_decide_count(request) -> int:
 
     sent = ReenrolmentRequest.objects.filter(status=ReenrolmentRequest.Status.SUBMITTED)
     return staff_scope(sent, request.user).count()
+
+
+def request_states(campaign, students) -> dict[int, str]:
+    """Each student's re-enrolment state in the campaign, as shown to the family."""
+    from reenrolment.models import ReenrolmentRequest
+
+    if campaign is None:
+        return {}
+    return {
+        request.student_id: request.get_status_display()
+        for request in ReenrolmentRequest.objects.filter(
+            campaign=campaign, student__in=[student.pk for student in students]
+        )
+    }

@@ -233,3 +233,11 @@ def test_going_back_keeps_what_was_typed_and_is_never_blocked(world, campaign):
     assert request.answers["autorisations"]["image_rights"] is True
     assert request.answers["cours"]["offers"] == [choir.pk]
     assert "Le mardi" in client.get(step_url(world, "finalisation")).content.decode()
+
+
+def test_the_home_box_says_where_each_re_enrolment_stands(world, campaign):
+    client = client_for(world.family_a.user)
+    client.post(reverse("reenrolment:decline", args=[irina(world).pk]))
+    home = page(client.get("/")).text
+    assert re.search(r"ABARRE Irina – Jusqu'au \S+ à \d\d:\d\d – Non réinscrit", home)
+    assert re.search(r"ABARRE Paul – Jusqu'au \S+ à \d\d:\d\d(?! –)", home)  # not started
