@@ -173,24 +173,22 @@ def _as_text(field, record) -> str:
     return field.value_to_string(record) or ""
 
 
-def _recipients(family):
-    """The family's logins: who is told about its requests."""
-    return [
-        guardian.user
-        for guardian in family.guardians.select_related("user")
-        if guardian.user is not None and guardian.user.email
-    ]
+def mail_family(family, template: str, context: dict) -> None:
+    """Queue ``emails/<template>`` to each login of the family, in its own language."""
+    for guardian in family.guardians.select_related("user"):
+        user = guardian.user
+        if user is not None and user.email:
+            queue_mail(
+                to=user.email,
+                template=template,
+                context=context,
+                language=user.language,
+                establishment=family.establishment,
+            )
 
 
 def _tell_family(change_request, template: str, **context) -> None:
-    for user in _recipients(change_request.family):
-        queue_mail(
-            to=user.email,
-            template=template,
-            context={"change_request": change_request, **context},
-            language=user.language,
-            establishment=change_request.family.establishment,
-        )
+    mail_family(change_request.family, template, {"change_request": change_request, **context})
 
 
 @transaction.atomic
@@ -437,14 +435,7 @@ def document_refuse(*, document: Document, decided_by, reason: str) -> Document:
     document.decided_by = decided_by
     document.decided_at = now()
     document.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    for user in _recipients(document.family):
-        queue_mail(
-            to=user.email,
-            template="document_refused",
-            context={"document": document},
-            language=user.language,
-            establishment=document.family.establishment,
-        )
+    mail_family(document.family, "document_refused", {"document": document})
     return document
 
 

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from accounts.emails import queue_mail
+from family.services import mail_family
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
 from students.models import Student
@@ -218,16 +218,7 @@ def _sent_documents(request: ReenrolmentRequest) -> list:
 
 
 def _tell_family(request: ReenrolmentRequest, template: str) -> None:
-    for guardian in request.family.guardians.select_related("user"):
-        user = guardian.user
-        if user is not None and user.email:
-            queue_mail(
-                to=user.email,
-                template=template,
-                context={"request": request},
-                language=user.language,
-                establishment=request.family.establishment,
-            )
+    mail_family(request.family, template, {"request": request})
 
 
 def _decidable(request: ReenrolmentRequest) -> ReenrolmentRequest:

@@ -1,7 +1,6 @@
 """Two tabs of one family writing at the same instant, on PostgreSQL (row locks): whatever the
 order, a file the family was told is sent stays sent, with its file."""
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from family.models import Document
 from family.services import document_discard, document_import, document_submit
 from family.tests.upload_files import pdf
 from family.uploads import PDF, CheckedFile
+from tests import concurrency
 
 ROUNDS = 5
 
@@ -23,24 +23,11 @@ def checked(name: str) -> CheckedFile:
 
 
 def run_together(*actions):
-    """Start the actions at once, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            outcomes[index] = action()
-        except FamilyError as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    """The actions at once; a refusal (FamilyError) is an outcome, anything else fails."""
+    outcomes = concurrency.run_together(actions)
+    for outcome in outcomes:
+        if isinstance(outcome, Exception) and not isinstance(outcome, FamilyError):
+            raise outcome
     return outcomes
 
 

@@ -2,8 +2,6 @@
 instant for a slot of 10 seats; 10 are sent, 40 are sent back to the courses step with a
 message, none is lost or counted twice, and no request fails."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -13,6 +11,7 @@ from conftest import require
 from reenrolment import services
 from reenrolment.models import Choice, ReenrolmentRequest
 from reenrolment.tests.test_services import courses, open_campaign
+from tests.concurrency import run_together, without_seat_protection
 from tests.factories import StudentFactory
 
 SENDINGS = 50
@@ -36,37 +35,25 @@ def set_up(world, start_year: int):
 
 def press_valider_together(world, students) -> dict[str, int]:
     """Each student's *Valider* from its own browser session, all at once."""
-    barrier = threading.Barrier(len(students))
-    outcomes = []
-    lock = threading.Lock()
 
     def press(student):
         client = Client()
         client.force_login(world.family_a.user)
-        url = reverse("reenrolment:step", args=[student.pk, "finalisation"])
-        try:
-            barrier.wait()
-            response = client.post(url, {"go": "send"})
-            if response.status_code != 302:
-                outcome = f"status {response.status_code}"
-            elif response["Location"] == reverse("reenrolment:start", args=[student.pk]):
-                outcome = "sent"
-            elif response["Location"] == reverse("reenrolment:step", args=[student.pk, "cours"]):
-                outcome = "sent back"
-            else:
-                outcome = f"to {response['Location']}"
-        except Exception as error:  # a server error
-            outcome = f"error {type(error).__name__}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+        response = client.post(
+            reverse("reenrolment:step", args=[student.pk, "finalisation"]), {"go": "send"}
+        )
+        if response.status_code != 302:
+            return f"status {response.status_code}"
+        if response["Location"] == reverse("reenrolment:start", args=[student.pk]):
+            return "sent"
+        if response["Location"] == reverse("reenrolment:step", args=[student.pk, "cours"]):
+            return "sent back"
+        return f"to {response['Location']}"
 
-    threads = [threading.Thread(target=press, args=(student,)) for student in students]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [
+        f"error {type(outcome).__name__}" if isinstance(outcome, Exception) else outcome
+        for outcome in run_together([lambda s=student: press(s) for student in students])
+    ]
     return {outcome: outcomes.count(outcome) for outcome in set(outcomes)}
 
 
@@ -89,12 +76,7 @@ def test_fifty_families_at_once_ten_seats(world, round_):
 def test_the_control_run_without_lock_nor_constraint_breaks_it(world, monkeypatch):
     """The protection removed inside this test only: the assertions above no longer hold."""
     require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
-    from django.db.models import QuerySet
-
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE reenrolment_slot DROP CONSTRAINT slot_never_over_capacity")
-    try:
+    with without_seat_protection(monkeypatch):
         broken = []
         for round_ in range(3):
             campaign, slot, students = set_up(world, 2050 + round_)
@@ -103,12 +85,6 @@ def test_the_control_run_without_lock_nor_constraint_breaks_it(world, monkeypatc
                 broken.append((outcome, held(campaign, slot)))
                 break
         assert broken, "without the lock and the constraint, the seats should overflow"
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "ALTER TABLE reenrolment_slot ADD CONSTRAINT slot_never_over_capacity "
-                "CHECK (taken <= capacity) NOT VALID"
-            )
 
 
 @pytest.mark.django_db(transaction=True)

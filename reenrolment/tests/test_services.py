@@ -2,7 +2,6 @@
 and, on PostgreSQL, seats held under 50 sendings at once."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from conftest import require
 from reenrolment import services
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
+from tests.concurrency import run_together, without_seat_protection
 from tests.factories import SchoolYearFactory, StudentFactory
 
 
@@ -173,30 +173,20 @@ def test_staff_refuse_with_a_reason_and_the_seat_is_given_back(world):
 def send_all_at_once(requests, user) -> tuple[int, int, int]:
     """Each request sent from its own thread and connection, all released together:
     (sent, refused with a message, other errors)."""
-    barrier = threading.Barrier(len(requests))
-    outcomes = []
-    lock = threading.Lock()
-
-    def send(request):
-        try:
-            barrier.wait()
-            services.request_submit(request=request, submitted_by=user, demands="")
-            outcome = "sent"
-        except ReenrolmentError:
-            outcome = "refused"
-        except Exception:  # what must never happen: a server error
-            outcome = "error"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=send, args=(request,)) for request in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes.count("sent"), outcomes.count("refused"), outcomes.count("error")
+    outcomes = run_together(
+        [
+            lambda request=request: services.request_submit(
+                request=request, submitted_by=user, demands=""
+            )
+            for request in requests
+        ]
+    )
+    refused = sum(isinstance(outcome, ReenrolmentError) for outcome in outcomes)
+    errors = sum(
+        isinstance(outcome, Exception) and not isinstance(outcome, ReenrolmentError)
+        for outcome in outcomes
+    )
+    return len(outcomes) - refused - errors, refused, errors
 
 
 def fifty_requests(world, campaign, choir, slot):
@@ -230,12 +220,7 @@ def test_without_the_lock_and_the_constraint_the_seats_overflow(world, monkeypat
     """The control run: the protection removed inside this test only (no switch in the
     product), the same sendings break the assertions above, so that test can fail."""
     require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
-    from django.db.models import QuerySet
-
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE reenrolment_slot DROP CONSTRAINT slot_never_over_capacity")
-    try:
+    with without_seat_protection(monkeypatch):
         broken = False
         for round_ in range(3):
             campaign, choir, _piano, slot = open_campaign(
@@ -247,13 +232,7 @@ def test_without_the_lock_and_the_constraint_the_seats_overflow(world, monkeypat
             if outcome != (10, 40, 0) or slot.taken != 10:
                 broken = True
                 break
-        assert broken, "without the lock, 50 sendings at once should overfill the slot"
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "ALTER TABLE reenrolment_slot ADD CONSTRAINT slot_never_over_capacity "
-                "CHECK (taken <= capacity) NOT VALID"
-            )
+        assert broken, "without the lock, 50 sendings at once should overflow the slot"
 
 
 def test_every_step_of_the_campaign_must_be_gone_through(world):
