@@ -241,3 +241,41 @@ def test_the_home_box_says_where_each_re_enrolment_stands(world, campaign):
     home = page(client.get("/")).text
     assert re.search(r"ABARRE Irina – Jusqu'au \S+ à \d\d:\d\d – Non réinscrit", home)
     assert re.search(r"ABARRE Paul – Jusqu'au \S+ à \d\d:\d\d(?! –)", home)  # not started
+
+
+@pytest.mark.parametrize(
+    "slug", ["", "coordonnees", "autorisations", "documents", "cours", "recapitulatif"]
+)
+def test_wizard_pages_query_count_does_not_grow_with_the_offers(world, campaign, slug):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reenrolment.models import Offer
+
+    the_campaign, choir, _piano, _slot = campaign
+    the_campaign.required_documents.set([world.family_document_type])
+    client = client_for(world.family_a.user)
+    start(client, world)
+    url = step_url(world, slug) if slug else reverse("reenrolment:start", args=[irina(world).pk])
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    for number in range(10):
+        offer = Offer.objects.create(
+            establishment=world.establishment_1,
+            campaign=the_campaign,
+            label=f"Ensemble {number}",
+            kind="collective",
+        )
+        for day in ("Lundi", "Jeudi"):
+            Slot.objects.create(
+                establishment=world.establishment_1, offer=offer, label=day, capacity=8
+            )
+    answer = {"offers": [choir.pk], "slots": {str(choir.pk): _slot.pk}}
+    ReenrolmentRequest.objects.filter(student=irina(world)).update(answers={"cours": answer})
+    assert count() == few <= 30
