@@ -159,7 +159,11 @@ def step(request, student_id: int, slug: str):
         return HttpResponseRedirect(_start_url(student))
     previous, following = neighbours(campaign, current)
     handler = HANDLERS[current.slug]
-    context, moved = handler(request, student, campaign, reenrolment)
+    try:
+        context, moved = handler(request, student, campaign, reenrolment)
+    except _NoLongerDraft:
+        # Sent (or declined) meanwhile, by a second click or another browser: the tab says so.
+        return HttpResponseRedirect(_start_url(student))
     if moved:
         # Done with this step: on to the next one (or back), or to the step a refusal names.
         target = moved if not isinstance(moved, bool) else following
@@ -190,13 +194,24 @@ def step(request, student_id: int, slug: str):
     )
 
 
+class _NoLongerDraft(Exception):
+    """The request left the draft state while this step was being answered."""
+
+
 def _saved(request, reenrolment, slug: str, answer: dict) -> bool:
     try:
         services.request_save_step(request=reenrolment, step=slug, answer=answer)
     except ReenrolmentError as error:
+        _raise_unless_draft(reenrolment)
         messages.error(request, error.message)
         return False
     return True
+
+
+def _raise_unless_draft(reenrolment) -> None:
+    reenrolment.refresh_from_db(fields=["status"])
+    if reenrolment.status != ReenrolmentRequest.Status.DRAFT:
+        raise _NoLongerDraft
 
 
 def contact_details(request, student, campaign, reenrolment):
@@ -342,9 +357,7 @@ def finalisation(request, student, campaign, reenrolment):
                     demands=form.cleaned_data["demands"],
                 )
             except ReenrolmentError as error:
-                reenrolment.refresh_from_db(fields=["status"])
-                if reenrolment.status != ReenrolmentRequest.Status.DRAFT:
-                    return {}, True  # a second click: it was sent by the first one
+                _raise_unless_draft(reenrolment)  # a second click: the first one sent it
                 messages.error(request, error.message)
                 target = step_named(campaign, error.step) if error.step else None
                 if target is not None:

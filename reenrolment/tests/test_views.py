@@ -136,6 +136,30 @@ def test_sending_then_sending_again_sends_once(world, campaign):
     assert "Chorale – Mardi 17:30-19:00" in text
 
 
+def test_a_click_read_as_a_draft_but_sent_meanwhile_lands_on_the_tab(world, campaign, monkeypatch):
+    """The second of two clicks reads the draft before the first one sends it: it sends nothing
+    and says nothing wrong; it lands on the tab, which says the re-enrolment is sent."""
+    _campaign, choir, _piano, slot = campaign
+    client = client_for(world.family_a.user)
+    through_first_steps(client, world)
+    client.post(
+        step_url(world, "cours"),
+        {"go": "next", "offers": [choir.pk], f"slot_{choir.pk}": slot.pk},
+    )
+    from reenrolment import views
+
+    stale = ReenrolmentRequest.objects.get(student=irina(world))
+    client.post(step_url(world, "finalisation"), {"go": "send"})
+    monkeypatch.setattr(views, "_request_of", lambda campaign, student: stale)
+    response = client.post(step_url(world, "finalisation"), {"go": "send", "demands": "Merci"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reenrolment:start", args=[irina(world).pk])
+    slot.refresh_from_db()
+    assert slot.taken == 1
+    text = page(client.get(response["Location"])).text
+    assert "déjà été envoyée" not in text and "en attente de validation" in text
+
+
 def test_a_slot_filled_meanwhile_sends_the_family_back_to_the_courses(world, campaign):
     _campaign, choir, _piano, slot = campaign
     client = client_for(world.family_a.user)
