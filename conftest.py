@@ -65,11 +65,11 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session, exitstatus):
     if CI and _skipped:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-    # The uploaded documents of the tests live in a temporary folder of their own.
+    # The stored files of the tests live in a temporary folder of their own.
     from django.conf import settings
 
-    location = str(settings.STORAGES["documents"]["OPTIONS"]["location"])
-    if "portal-test-documents-" in location:
+    location = getattr(settings, "TEST_MEDIA_ROOT", "")
+    if "portal-test-media-" in location:
         shutil.rmtree(location, ignore_errors=True)
 
 
@@ -106,6 +106,9 @@ class World:
     absence_a: object
     past_enrolment_a: object  # Irina's record of a previous year
     performance_a: object  # a piece Irina played
+    invoice_a: object  # family A's rental invoice (200 €), part paid by payment_a (150 €)
+    payment_a: object
+    attempt_a: object  # an online payment family A started, not confirmed yet
 
     def users(self) -> dict[str, object | None]:
         """Every persona by name; anonymous is None."""
@@ -170,6 +173,8 @@ def world(db) -> World:
     make_school_record(family_c.students[0])
     for establishment in (establishment_1, establishment_2):
         make_campaign(establishment)
+    billing = make_billing(family_a)
+    make_billing(family_c)
     Message.objects.all().delete()  # the world starts with an empty outbox
     return World(
         establishment_1=establishment_1,
@@ -184,7 +189,44 @@ def world(db) -> World:
         student_document_type=student_type,
         document_a=document_a,
         **record,
+        **billing,
     )
+
+
+def make_billing(persona) -> dict[str, object]:
+    """The guide's rental ledger (an invoice of 200 €, a cheque of 150 €, 50 € due) for a
+    family, online payment offered, and an online payment started."""
+    from billing import services as billing
+    from billing.models import Ledger, PaymentMode
+
+    family = persona.family
+    family.establishment.online_payment = True
+    family.establishment.save(update_fields=["online_payment"])
+    invoice = billing.invoice_import(
+        family=family,
+        ledger=Ledger.RENTALS,
+        number="12FC01785",
+        on=datetime.date(2012, 12, 4),
+        label="facture",
+        lines=[("Location violon 3/4", Decimal("1"), Decimal("200.00"))],
+    )
+    payment = billing.payment_import(
+        family=family,
+        ledger=Ledger.RENTALS,
+        number="12RC01724",
+        on=datetime.date(2012, 12, 4),
+        mode=PaymentMode.CHEQUE,
+        amount=Decimal("150.00"),
+        invoices=[invoice],
+    )
+    attempt = billing.payment_start(
+        family=family,
+        ledger=Ledger.RENTALS,
+        amount=Decimal("50.00"),
+        provider="test",
+        user=persona.user,
+    )
+    return {"invoice_a": invoice, "payment_a": payment, "attempt_a": attempt}
 
 
 def make_campaign(establishment):

@@ -48,6 +48,12 @@ class Establishment(models.Model):
         blank=True,
         help_text=_("The From address of the e-mails sent to families (for example imuse@…)."),
     )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        help_text=_("Printed on invoices and receipts (PNG or JPEG)."),
+    )
     online_payment = models.BooleanField(_("online payment offered"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pikepdf
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from mailer.models import Message, MessageLog
@@ -19,6 +20,8 @@ from PIL import Image, ImageDraw
 
 from accounts.models import Establishment, User
 from accounts.services import staff_group_sync, temporary_password_send
+from billing import services as billing
+from billing.models import Invoice, InvoiceLine, Ledger, PaymentMode
 from family.models import ChangeRequest, ChoiceKind, Document, DocumentType, Family, Guardian
 from family.services import (
     change_request_submit,
@@ -728,6 +731,86 @@ def _sample_mails(establishment: Establishment) -> None:
 
 
 @transaction.atomic
+def _sample_logo() -> bytes:
+    """A plain logo: a blue square with a treble-clef-like "C1" and the name beside it."""
+    image = Image.new("RGB", (480, 120), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 119, 119), fill="#1f4e79")
+    draw.text((38, 44), "C1", fill="white", font_size=36)
+    draw.text((140, 40), "Conservatoire 1", fill="#1f4e79", font_size=34)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _billing(conservatoire: Establishment, saint_jean: Establishment, today) -> None:
+    """The guide's two ledgers for the ABARRE family (imported with their numbers), a fee to
+    pay at Saint-Jean, and a draft for the secretariat to issue."""
+    if not conservatoire.logo:
+        conservatoire.logo.save("conservatoire1.png", ContentFile(_sample_logo()), save=True)
+    abarre = Family.objects.get(establishment=conservatoire, name="ABARRE")
+    if not Invoice.objects.filter(establishment=conservatoire, number="12FC01618").exists():
+        fees = billing.invoice_import(
+            family=abarre,
+            ledger=Ledger.FEES,
+            number="12FC01618",
+            on=datetime.date(2012, 10, 11),
+            label="AVIS DES SOMMES A PAYER",
+            lines=[
+                ("Formation musicale – cycle 2", Decimal("1"), Decimal("54.00")),
+                ("Adhésion à l'association des parents", Decimal("1"), Decimal("30.00")),
+            ],
+        )
+        billing.payment_import(
+            family=abarre,
+            ledger=Ledger.FEES,
+            number="12RC01632",
+            on=datetime.date(2012, 11, 19),
+            mode=PaymentMode.CHEQUE,
+            amount=Decimal("84.00"),
+            label="98135",
+            deposited=True,
+            invoices=[fees],
+        )
+        rental = billing.invoice_import(
+            family=abarre,
+            ledger=Ledger.RENTALS,
+            number="12FC01785",
+            on=datetime.date(2012, 12, 4),
+            label="facture",
+            lines=[("Location violon 3/4 – année 2012/2013", Decimal("1"), Decimal("200.00"))],
+        )
+        billing.payment_import(
+            family=abarre,
+            ledger=Ledger.RENTALS,
+            number="12RC01724",
+            on=datetime.date(2012, 12, 4),
+            mode=PaymentMode.CHEQUE,
+            amount=Decimal("150.00"),
+            invoices=[rental],
+        )
+    durand = Family.objects.get(establishment=saint_jean, name="DURAND")
+    if not Invoice.objects.filter(family=durand).exists():
+        invoice = Invoice.objects.create(
+            establishment=saint_jean, family=durand, ledger=Ledger.FEES, label="Cotisation annuelle"
+        )
+        InvoiceLine.objects.create(
+            invoice=invoice, description="Éveil musical", unit_price=Decimal("120.00")
+        )
+        billing.invoice_issue(invoice=invoice, on=today)
+    martin = Family.objects.get(establishment=conservatoire, name="MARTIN")
+    if not Invoice.objects.filter(family=martin).exists():
+        draft = Invoice.objects.create(
+            establishment=conservatoire, family=martin, ledger=Ledger.FEES, label="Cotisation"
+        )
+        InvoiceLine.objects.create(
+            invoice=draft,
+            description="Piano – cycle 1",
+            quantity=Decimal("3"),
+            unit_price=Decimal("95.50"),
+        )
+
+
 def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     """Create or refresh the demo portal; return the logins to print."""
     today = today or datetime.date.today()
@@ -809,6 +892,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _documents(conservatoire, secretariat1)
     _school_records(conservatoire)
     _campaign(conservatoire, today)
+    _billing(conservatoire, saint_jean, today)
 
     return [
         DemoLogin("portal", conservatoire.name, "abarre1", "Monsieur ABARRE Jérémie"),

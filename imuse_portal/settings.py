@@ -228,6 +228,11 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT / "documents", "base_url": "/no-public-address/"},
     },
+    # Duplicates of invoices and receipts, rendered once: private too.
+    "billing": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "billing", "base_url": "/no-public-address/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -282,6 +287,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imuse@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Administrateur", a) for a in env_list("ADMINS")]
 
+# Online payment (billing.payments): the provider families pay through when their establishment
+# offers it. "test" is the built-in fake card page; its confirmations are signed with
+# PAYMENT_TEST_SECRET (by default a key derived from SECRET_KEY).
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "test")
+PAYMENT_TEST_SECRET = env_str("PAYMENT_TEST_SECRET")
+
 # HTTPS and browser protections; in production they are on unless said otherwise.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -307,6 +318,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pikepdf": {"level": "WARNING"},  # says at INFO that its logging bridge started
+        "weasyprint": {"level": "WARNING"},  # one INFO line per rendering step
+        "fontTools": {"level": "WARNING"},
     },
 }
 

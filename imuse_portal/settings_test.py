@@ -13,13 +13,23 @@ from imuse_portal.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The outbox stays on (mail is queued in the database); the worker delivers to memory.
 MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Uploaded documents, logos and rendered duplicates go to a folder of their own, removed when
+# the test session ends.
+TEST_MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    # Uploaded documents go to a folder of their own, removed when the test session ends.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": f"{TEST_MEDIA_ROOT}/public"},
+    },
     "documents": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tempfile.mkdtemp(prefix="portal-test-documents-")},
+        "OPTIONS": {"location": f"{TEST_MEDIA_ROOT}/documents"},
+    },
+    "billing": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": f"{TEST_MEDIA_ROOT}/billing"},
     },
 }
 SESSION_COOKIE_SECURE = False

@@ -1,7 +1,4 @@
-import csv
-
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.exports import csv_response, spreadsheet_safe
 from accounts.tenancy import TenantAdminMixin
 from family.admin import decide_each, keep_typed_reason, refuse_selected, typed_reason
 from reenrolment import services
@@ -237,10 +235,7 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Export the selected re-enrolments (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
         """A CSV for spreadsheet software: UTF-8 with a BOM, one line per request."""
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="reinscriptions.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
+        response, writer = csv_response("reinscriptions.csv")
         writer.writerow(
             [
                 gettext("Student"),
@@ -285,13 +280,6 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             ]
             writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
         return response
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (what families typed included)."""
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
 
 
 def _authorisations_text(reenrolment) -> str:

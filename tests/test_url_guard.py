@@ -15,7 +15,14 @@ from accounts.access import AUTHENTICATED, FAMILY, PUBLIC
 from accounts.tenancy import TenantAdminMixin, staff_scope
 from conftest import client_for
 from tests.html import consumed
-from tests.urlwalk import ESTABLISHMENT_KWARGS, portal_samples, portal_url, routes, undeclared
+from tests.urlwalk import (
+    ESTABLISHMENT_KWARGS,
+    SHARED_KWARGS,
+    portal_samples,
+    portal_url,
+    routes,
+    undeclared,
+)
 
 FAMILIES = ("family_a", "family_b", "family_c")
 STAFF_PERSONAS = ("staff_1", "staff_2", "superuser")
@@ -59,9 +66,9 @@ def expected_portal_statuses(rule: str, persona: str, kwargs: tuple[str, ...]) -
         return {403}
     if persona == "family_a":
         return {200, 405}  # every family page opens for its owner (405: a form's POST target)
-    if set(kwargs) - ESTABLISHMENT_KWARGS:
+    if set(kwargs) - ESTABLISHMENT_KWARGS - SHARED_KWARGS:
         return {404}  # another family's object
-    if kwargs and persona == "family_c":
+    if set(kwargs) & ESTABLISHMENT_KWARGS and persona == "family_c":
         return {404}  # another establishment's
     return {200, 302, 405}
 

@@ -90,6 +90,8 @@ def portal_url(route: Route, samples: dict[str, object]) -> str:
 # URL arguments naming what an establishment offers all its families (a document type):
 # another family of the same establishment opens them too; another establishment's gets 404.
 ESTABLISHMENT_KWARGS = {"type_id"}
+# URL arguments naming a choice every family has (its fee or rental ledger): nobody's object.
+SHARED_KWARGS = {"ledger"}
 
 
 def portal_samples(world) -> dict[str, object]:
@@ -106,12 +108,23 @@ def portal_samples(world) -> dict[str, object]:
         "absence_id": world.absence_a.pk,
         "performance_id": world.performance_a.pk,
         "slug": "coordonnees",
+        "invoice_id": world.invoice_a.pk,
+        "payment_id": world.payment_a.pk,
+        "reference": world.attempt_a.reference,
+        "ledger": "locations",
     }
 
 
 # Portal URLs that are not pages: the targets of forms, which redirect or refuse a GET, and
 # file downloads.
-NOT_PAGES = {"accounts:set_language", "family:document_file"}
+NOT_PAGES = {
+    "accounts:set_language",
+    "family:document_file",
+    "billing:invoice_pdf",
+    "billing:payment_pdf",
+    "billing:pay",
+    "billing:payment_confirm",
+}
 
 
 def readable_pages(world):

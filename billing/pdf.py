@@ -1,0 +1,130 @@
+"""Duplicates of invoices, credit notes and receipts: a template, a context, one render function.
+
+WeasyPrint is imported on first use (half a second). It reads nothing but the portal's own
+fonts and ``data:`` URLs (the logo is embedded): no network, no other local file. Since an
+issued document never changes, its bytes are kept in the private ``billing`` storage under a
+name that says what it shows (number, language, and for an invoice the payments and credit notes
+listed on it); a later request is served from there.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from billing.models import Invoice, Payment
+
+logger = logging.getLogger(__name__)
+
+FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class PortalFetcher(URLFetcher):
+        """Only the shipped fonts and embedded data: no SSRF, no local reads."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file://"):
+                path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+                if path.is_relative_to(FONTS.resolve()):
+                    return super().fetch(path.as_uri(), headers)
+            logger.warning("billing.pdf refused to fetch %s", url[:200])
+            raise ValueError(f"The duplicate may not fetch {url[:200]}")
+
+    return PortalFetcher
+
+
+def _logo_data_uri(establishment) -> str:
+    logo = establishment.logo
+    if not logo:
+        return ""
+    mime = LOGO_TYPES.get(Path(logo.name).suffix.lower())
+    if mime is None:
+        return ""
+    try:
+        with logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        logger.error("establishment %s: logo %s is missing", establishment.pk, logo.name)
+        return ""
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def duplicate_context(document: Invoice | Payment) -> dict:
+    """What the duplicate shows: only the document's own snapshot, and the payments and credit
+    notes of an invoice (which make its balance)."""
+    context = {
+        "document": document,
+        "logo": _logo_data_uri(document.establishment),
+        "fonts": FONTS.resolve().as_uri(),
+    }
+    if isinstance(document, Invoice):
+        payments = list(document.payments.issued().order_by("date", "pk"))
+        credit_notes = (
+            [] if document.is_credit_note else list(document.credit_notes.issued().order_by("pk"))
+        )
+        paid = sum((p.amount for p in payments), 0)
+        credited = sum((note.total for note in credit_notes), 0)
+        context.update(
+            is_invoice=True,
+            lines=list(document.lines.all()),
+            payments=payments,
+            credit_notes=credit_notes,
+            left_to_pay=document.total - credited - paid if not document.is_credit_note else None,
+        )
+    else:
+        context.update(is_invoice=False, invoices=list(document.invoices.order_by("date", "pk")))
+    return context
+
+
+def render_duplicate(document: Invoice | Payment) -> bytes:
+    """The PDF bytes of a duplicate, in the active language."""
+    import weasyprint
+
+    html = render_to_string("billing/pdf/duplicate.html", duplicate_context(document))
+    return weasyprint.HTML(
+        string=html, base_url=FONTS.resolve().as_uri() + "/", url_fetcher=_fetcher_class()()
+    ).write_pdf()
+
+
+def _stored_name(document: Invoice | Payment, language: str) -> str:
+    kind = "invoice" if isinstance(document, Invoice) else "payment"
+    stamp = "0"
+    if isinstance(document, Invoice):
+        shown = list(document.payments.issued().values_list("number", flat=True))
+        shown += list(document.credit_notes.issued().values_list("number", flat=True))
+        stamp = hashlib.sha256("|".join(sorted(shown)).encode()).hexdigest()[:12]
+    return (
+        f"{document.establishment_id}/{kind}-{document.pk}-{document.number}-{language}-{stamp}.pdf"
+    )
+
+
+def duplicate_bytes(document: Invoice | Payment) -> bytes:
+    """The stored duplicate, rendered and stored on the first request."""
+    storage = storages["billing"]
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    name = _stored_name(document, language)
+    try:
+        with storage.open(name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        pass
+    data = render_duplicate(document)
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:
+        # Another request stored it meanwhile: keep one copy.
+        storage.delete(saved)
+    return data

@@ -1,0 +1,338 @@
+"""Writes of the billing app: issuing invoices and credit notes, recording payments, keeping
+documents imported from an earlier system. Each runs in one transaction with its number."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from billing import numbering
+from billing.exceptions import BillingError, PaymentRefused
+from billing.models import (
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    Numbered,
+    Payment,
+    PaymentAttempt,
+    PaymentMode,
+    line_amount,
+)
+from billing.payments.base import Confirmation
+from family.models import Family, Guardian
+
+logger = logging.getLogger(__name__)
+
+
+def _address_block(*lines: str) -> str:
+    return "\n".join(line.strip() for line in lines if line and line.strip())
+
+
+def family_billing_address(family: Family) -> tuple[str, str]:
+    """(name, address) the documents are made out to: the guardian who holds the family's
+    login, or the first guardian."""
+    guardians = list(Guardian.objects.filter(family=family).select_related("civility"))
+    if not guardians:
+        return family.name, ""
+    holder = next((g for g in guardians if g.user_id), guardians[0])
+    civility = holder.civility.label if holder.civility_id else ""
+    name = _address_block(f"{civility} {holder.full_name}")
+    town = f"{holder.postal_code} {holder.city}"
+    return name, _address_block(holder.address, town)
+
+
+def _snapshot(document: Numbered, *, issued_by, on: date) -> None:
+    establishment = document.establishment
+    document.issuer_name = establishment.name
+    document.issuer_address = _address_block(
+        establishment.address,
+        f"{establishment.postal_code} {establishment.city}",
+        establishment.phone,
+        establishment.email,
+    )
+    document.family_name, document.family_address = family_billing_address(document.family)
+    document.date = on
+    document.issued_at = timezone.now()
+    document.issued_by = issued_by
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+@transaction.atomic
+def invoice_issue(*, invoice: Invoice, issued_by=None, on: date | None = None) -> Invoice:
+    """Draft → issued: the total, both addresses and the date are fixed, the number given."""
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("establishment", "family", "corrects")
+        .get(pk=invoice.pk)
+    )
+    if invoice.is_issued:
+        raise BillingError(_("%(number)s is already issued.") % {"number": invoice.number})
+    lines = list(invoice.lines.all())
+    if not lines:
+        raise BillingError(_("An invoice without lines cannot be issued."))
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    if invoice.is_credit_note:
+        corrected = invoice.corrects
+        if corrected is None or not corrected.is_issued:
+            raise BillingError(_("A credit note corrects an issued invoice."))
+        already = sum(
+            (note.total for note in corrected.credit_notes.issued().exclude(pk=invoice.pk)),
+            Decimal("0.00"),
+        )
+        if total + already > corrected.total:
+            raise BillingError(
+                _("The credit notes of %(number)s would exceed its total.")
+                % {"number": corrected.number}
+            )
+    on = on or _today()
+    _snapshot(invoice, issued_by=issued_by, on=on)
+    invoice.total = total
+    invoice.number, invoice.sequence = numbering.allocate(
+        establishment_id=invoice.establishment_id, kind=invoice.kind, year=on.year
+    )
+    invoice.year = on.year
+    invoice.save()
+    logger.info(
+        "billing.invoice.issued %s by user %s", invoice.number, getattr(issued_by, "pk", None)
+    )
+    return invoice
+
+
+@transaction.atomic
+def credit_note_for(*, invoice: Invoice, issued_by=None, label: str = "") -> Invoice:
+    """A credit note cancelling what is left of an issued invoice, issued at once."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.is_credit_note or not invoice.is_issued:
+        raise BillingError(_("Only an issued invoice is corrected by a credit note."))
+    credited = sum((note.total for note in invoice.credit_notes.issued()), Decimal("0.00"))
+    left = invoice.total - credited
+    if left <= 0:
+        raise BillingError(_("%(number)s is already fully credited.") % {"number": invoice.number})
+    note = Invoice.objects.create(
+        establishment_id=invoice.establishment_id,
+        family_id=invoice.family_id,
+        ledger=invoice.ledger,
+        kind=DocumentKind.CREDIT_NOTE,
+        corrects=invoice,
+        label=label or str(_("Credit note for %(number)s") % {"number": invoice.number}),
+    )
+    InvoiceLine.objects.create(
+        invoice=note,
+        description=str(_("Cancels invoice %(number)s") % {"number": invoice.number}),
+        quantity=Decimal("1"),
+        unit_price=left,
+    )
+    return invoice_issue(invoice=note, issued_by=issued_by)
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    family: Family,
+    ledger: str,
+    mode: str,
+    amount: Decimal,
+    label: str = "",
+    invoices=(),
+    recorded_by=None,
+    on: date | None = None,
+) -> Payment:
+    """A payment received: its receipt gets its number at once (dated ``on``, or today)."""
+    amount = Decimal(amount)
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise BillingError(_("A payment is a positive amount in euros and cents."))
+    invoices = list(invoices)
+    for invoice in invoices:
+        if invoice.family_id != family.pk or invoice.ledger != ledger or not invoice.is_issued:
+            raise BillingError(
+                _("%(invoice)s is not an issued invoice of this family and ledger.")
+                % {"invoice": invoice}
+            )
+    payment = Payment(
+        establishment_id=family.establishment_id,
+        family=family,
+        ledger=ledger,
+        mode=mode,
+        amount=amount,
+        label=label,
+        date=on,
+    )
+    payment_issue(payment=payment, recorded_by=recorded_by)
+    payment.invoices.set(invoices)
+    return payment
+
+
+@transaction.atomic
+def payment_issue(*, payment: Payment, recorded_by=None) -> Payment:
+    """Saves a new payment with its receipt's number (dated today unless said otherwise);
+    the admin's form calls it, then sets the invoices it settles."""
+    if payment.pk is not None or payment.is_issued:
+        raise BillingError(_("This payment is already recorded."))
+    on = payment.date or _today()
+    _snapshot(payment, issued_by=recorded_by, on=on)
+    payment.number, payment.sequence = numbering.allocate(
+        establishment_id=payment.establishment_id, kind=DocumentKind.RECEIPT, year=on.year
+    )
+    payment.year = on.year
+    payment.save()
+    logger.info(
+        "billing.payment.recorded %s by user %s", payment.number, getattr(recorded_by, "pk", None)
+    )
+    return payment
+
+
+@transaction.atomic
+def invoice_import(
+    *, family: Family, ledger: str, number: str, on: date, label: str, lines, kind: str = "FC"
+) -> Invoice:
+    """An invoice issued by an earlier system, kept with its number and date; lines are
+    (description, quantity, unit price). The sequence goes on after the highest kept."""
+    invoice = Invoice(
+        establishment_id=family.establishment_id, family=family, ledger=ledger, kind=kind
+    )
+    invoice.label = label
+    _snapshot(invoice, issued_by=None, on=on)
+    invoice.sequence = numbering.keep_imported(
+        establishment_id=family.establishment_id, number=number, year=on.year
+    )
+    invoice.number, invoice.year = number, on.year
+    invoice.total = sum(
+        (line_amount(quantity, price) for _d, quantity, price in lines), Decimal("0.00")
+    )
+    invoice.save()
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(invoice=invoice, position=position, description=d, quantity=q, unit_price=p)
+        for position, (d, q, p) in enumerate(lines)
+    )
+    return invoice
+
+
+@transaction.atomic
+def payment_import(
+    *,
+    family: Family,
+    ledger: str,
+    number: str,
+    on: date,
+    mode: str,
+    amount: Decimal,
+    label: str = "",
+    deposited: bool = False,
+    invoices=(),
+) -> Payment:
+    """A receipt of an earlier system, kept with its number."""
+    payment = Payment(
+        establishment_id=family.establishment_id,
+        family=family,
+        ledger=ledger,
+        mode=mode,
+        amount=Decimal(amount),
+        label=label,
+        deposited=deposited,
+    )
+    _snapshot(payment, issued_by=None, on=on)
+    payment.sequence = numbering.keep_imported(
+        establishment_id=family.establishment_id, number=number, year=on.year
+    )
+    payment.number, payment.year = number, on.year
+    payment.save()
+    payment.invoices.set(invoices)
+    return payment
+
+
+def open_invoices(*, family: Family, ledger: str) -> list[Invoice]:
+    """The family's issued invoices of a ledger that no payment settles yet."""
+    return list(
+        Invoice.objects.issued()
+        .filter(family=family, ledger=ledger, kind=DocumentKind.INVOICE, payments__isnull=True)
+        .order_by("date", "pk")
+    )
+
+
+def payment_start(
+    *, family: Family, ledger: str, amount: Decimal, provider: str, user
+) -> PaymentAttempt:
+    """*Payer en ligne*: an attempt for the amount due, under a reference nobody can guess."""
+    if amount <= 0:
+        raise BillingError(_("Nothing is left to pay in this ledger."))
+    return PaymentAttempt.objects.create(
+        establishment_id=family.establishment_id,
+        family=family,
+        ledger=ledger,
+        provider=provider,
+        reference=secrets.token_urlsafe(24),
+        amount=amount,
+        currency="EUR",
+        started_by=user,
+    )
+
+
+class PaymentOutcome(StrEnum):
+    PAID = "paid"
+    ALREADY_PAID = "already paid"  # the same confirmation again: nothing more is recorded
+    DECLINED = "declined"
+
+
+@transaction.atomic
+def payment_confirm(*, confirmation: Confirmation) -> tuple[PaymentOutcome, PaymentAttempt]:
+    """A confirmation whose signature checked: the payment is recorded once, and only when the
+    reference, the amount and the currency are those of the attempt. Anything else records
+    nothing, is logged and raises ``PaymentRefused``."""
+    attempt = (
+        PaymentAttempt.objects.select_for_update(of=("self",))
+        .select_related("family")
+        .filter(reference=confirmation.reference, provider=confirmation.provider)
+        .first()
+    )
+    if attempt is None:
+        return _refuse(confirmation, "unknown reference")
+    if attempt.status == PaymentAttempt.Status.PAID:
+        if attempt.transaction_id == confirmation.transaction_id and confirmation.paid:
+            logger.info("billing.payment.duplicate %s: already recorded", attempt.reference)
+            return PaymentOutcome.ALREADY_PAID, attempt
+        return _refuse(confirmation, "another confirmation for a paid attempt (replay)")
+    if attempt.status == PaymentAttempt.Status.FAILED:
+        return _refuse(confirmation, "confirmation for a declined attempt")
+    if confirmation.amount != attempt.amount or confirmation.currency != attempt.currency:
+        return _refuse(
+            confirmation,
+            f"amount or currency {confirmation.amount} {confirmation.currency} "
+            f"instead of {attempt.amount} {attempt.currency}",
+        )
+    attempt.transaction_id = confirmation.transaction_id
+    if not confirmation.paid:
+        attempt.status = PaymentAttempt.Status.FAILED
+        attempt.save(update_fields=["status", "transaction_id", "updated_at"])
+        logger.info("billing.payment.declined %s", attempt.reference)
+        return PaymentOutcome.DECLINED, attempt
+    attempt.payment = payment_record(
+        family=attempt.family,
+        ledger=attempt.ledger,
+        mode=PaymentMode.ONLINE,
+        amount=attempt.amount,
+        label=str(_("Online payment %(transaction)s") % {"transaction": attempt.transaction_id}),
+        invoices=open_invoices(family=attempt.family, ledger=attempt.ledger),
+    )
+    attempt.status = PaymentAttempt.Status.PAID
+    attempt.save(update_fields=["status", "transaction_id", "payment", "updated_at"])
+    return PaymentOutcome.PAID, attempt
+
+
+def _refuse(confirmation: Confirmation, reason: str):
+    logger.warning(
+        "billing.payment.refused reference=%s transaction=%s: %s",
+        confirmation.reference[:64],
+        confirmation.transaction_id[:100],
+        reason,
+    )
+    raise PaymentRefused(reason)

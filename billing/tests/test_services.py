@@ -1,0 +1,117 @@
+"""Issuing, crediting and paying: exact money, frozen documents, refusals in words."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from billing import services
+from billing.exceptions import BillingError
+from billing.models import Invoice, InvoiceLine, Ledger, Payment
+from billing.selectors import statement
+from billing.tests.test_numbering import draft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_issuing_freezes_the_total_both_addresses_and_the_date(world):
+    family = world.family_b.family
+    invoice = draft(family, price="84.00")
+    issued = services.invoice_issue(invoice=invoice, on=datetime.date(2027, 10, 11))
+    assert issued.total == Decimal("84.00") and issued.date == datetime.date(2027, 10, 11)
+    assert issued.family_name == "Monsieur MARTIN Jérémie"
+    assert world.establishment_1.name == issued.issuer_name
+    guardian = world.family_b.guardian
+    guardian.city = "TOURS"
+    guardian.save()
+    issued.refresh_from_db()
+    assert "TOURS" not in issued.family_address  # the copy made at issue stays
+    with pytest.raises(BillingError, match="déjà émise"):
+        services.invoice_issue(invoice=issued)
+
+
+def test_an_invoice_without_lines_is_not_issued(world):
+    invoice = Invoice.objects.create(
+        establishment=world.establishment_1, family=world.family_b.family, ledger=Ledger.FEES
+    )
+    with pytest.raises(BillingError, match="sans ligne"):
+        services.invoice_issue(invoice=invoice)
+    invoice.refresh_from_db()
+    assert invoice.number == ""
+
+
+def test_an_issued_invoice_is_never_deleted_but_a_draft_is(world):
+    with pytest.raises(ValidationError):
+        world.invoice_a.delete()
+    assert Invoice.objects.filter(pk=world.invoice_a.pk).exists()
+    kept = draft(world.family_b.family)
+    kept.delete()
+    assert not Invoice.objects.filter(pk=kept.pk).exists()
+
+
+def test_ten_cents_and_twenty_cents_make_thirty_cents(world):
+    invoice = draft(world.family_b.family, price="0.10")
+    InvoiceLine.objects.create(invoice=invoice, description="Partition", unit_price=Decimal("0.20"))
+    issued = services.invoice_issue(invoice=invoice)
+    assert issued.total == Decimal("0.30")
+    services.payment_record(
+        family=world.family_b.family, ledger=Ledger.FEES, mode="especes", amount=Decimal("0.30")
+    )
+    result = statement(
+        invoices=Invoice.objects.all(), payments=Payment.objects.all(), ledger=Ledger.FEES
+    )
+    assert (result.invoiced, result.paid, result.balance) == (
+        Decimal("0.30"),
+        Decimal("0.30"),
+        Decimal("0.00"),
+    )
+
+
+def test_a_thousand_lines_add_up_to_the_cent(world):
+    invoice = Invoice.objects.create(
+        establishment=world.establishment_1, family=world.family_b.family, ledger=Ledger.FEES
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            position=n,
+            description=f"Séance {n}",
+            quantity=Decimal("1.5"),
+            unit_price=Decimal("0.33"),
+        )
+        for n in range(1000)
+    )
+    # 1.5 × 0.33 = 0.495, rounded half up to 0.50 on each line.
+    assert services.invoice_issue(invoice=invoice).total == Decimal("500.00")
+
+
+def test_a_credit_note_cancels_what_is_left_and_not_more(world):
+    invoice = services.invoice_issue(invoice=draft(world.family_b.family, price="120.00"))
+    note = services.credit_note_for(invoice=invoice)
+    assert note.number.endswith(f"AV{1:05d}") and note.total == Decimal("120.00")
+    assert note.corrects == invoice and note.signed_total == Decimal("-120.00")
+    with pytest.raises(BillingError, match="entièrement annulée"):
+        services.credit_note_for(invoice=invoice)
+    result = statement(
+        invoices=Invoice.objects.filter(family=world.family_b.family),
+        payments=Payment.objects.none(),
+        ledger=Ledger.FEES,
+    )
+    assert result.invoiced == Decimal("0.00")
+
+
+def test_a_payment_must_be_positive_cents_and_settle_the_familys_invoices(world):
+    family = world.family_b.family
+    for amount in (Decimal("0"), Decimal("-5"), Decimal("1.005")):
+        with pytest.raises(BillingError):
+            services.payment_record(family=family, ledger=Ledger.FEES, mode="cheque", amount=amount)
+    with pytest.raises(BillingError, match="pas une facture émise"):
+        services.payment_record(
+            family=family,
+            ledger=Ledger.RENTALS,
+            mode="cheque",
+            amount=Decimal("5"),
+            invoices=[world.invoice_a],
+        )
+    assert not Payment.objects.filter(family=family).exists()
