@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-translations messages compilemessages clean
+.PHONY: run test bench lint format check-translations messages compilemessages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
+
+## make bench: measured figures (a throwaway database), printed; the README keeps them.
+bench: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py bench
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -100,3 +100,31 @@ def test_a_hundred_invoices_issued_at_once_get_a_hundred_consecutive_numbers(wor
         NumberSequence.objects.get(establishment=world.establishment_1, kind="FC", year=2031).last
         == ISSUES
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_control_run_without_the_lock_breaks_the_numbering(world, monkeypatch):
+    """The row lock removed inside this test only: the assertions above no longer hold."""
+    require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
+    from django.db.models import QuerySet
+
+    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    family = world.family_b.family
+    broken = False
+    for year in (2041, 2042, 2043):
+        drafts = [draft(family) for _ in range(WORKERS * 2)]
+        on = datetime.date(year, 1, 5)
+        outcomes = run_together(
+            [
+                lambda pair=drafts[index::WORKERS], on=on: [
+                    services.invoice_issue(invoice=d, on=on).number for d in pair
+                ]
+                for index in range(WORKERS)
+            ]
+        )
+        numbers = [n for o in outcomes if not isinstance(o, Exception) for n in o]
+        expected = [f"{year % 100}FC{n:05d}" for n in range(1, len(drafts) + 1)]
+        if any(isinstance(o, Exception) for o in outcomes) or sorted(numbers) != expected:
+            broken = True
+            break
+    assert broken, "without the lock, concurrent issues should collide"
