@@ -1,15 +1,19 @@
 """The staff's side of billing: draft invoices with their lines, issuing (numbers), credit
 notes, payments, online payments, duplicates and the CSV export of a ledger."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,15 +21,18 @@ from accounts.exports import csv_response, spreadsheet_safe
 from accounts.tenancy import TenantAdminMixin, staff_scope
 from billing import services
 from billing.exceptions import BillingError
-from billing.models import Invoice, InvoiceLine, Ledger, Payment, PaymentAttempt
+from billing.models import DocumentKind, Invoice, InvoiceLine, Ledger, Payment, PaymentAttempt
+from billing.templatetags.billing import money
 from billing.views import pdf_response
+
+DRAFT_FIELDS = ["establishment", "family", "ledger", "kind", "corrects", "date", "label"]
 
 
 class InvoiceLineForm(forms.ModelForm):
     class Meta:
         model = InvoiceLine
-        fields = ["position", "description", "quantity", "unit_price"]
-        localized_fields = ["quantity", "unit_price"]
+        fields = ["description", "quantity", "unit_price"]
+        localized_fields = ["quantity", "unit_price"]  # "12,50" in French, as staff type it
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -34,12 +41,12 @@ class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     form = InvoiceLineForm
     extra = 1
-    fields = ["position", "description", "quantity", "unit_price", "line_amount"]
+    fields = ["description", "quantity", "unit_price", "line_amount"]
     readonly_fields = ["line_amount"]
 
     @admin.display(description=_("amount"))
     def line_amount(self, line):
-        return line.amount if line.pk else "—"
+        return money(line.amount) if line.pk else "—"
 
     def _editable(self, obj) -> bool:
         return obj is None or not obj.is_issued
@@ -54,8 +61,9 @@ class InvoiceLineInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class DuplicateLinkMixin:
-    """A link to the duplicate (PDF) of an issued document, served through the admin."""
+class IssuedDocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """What invoices and payments share: the duplicate (served through the admin) and no
+    deletion once issued (the bulk deletion is replaced by one that keeps issued documents)."""
 
     pdf_url_name = ""
 
@@ -82,6 +90,11 @@ class DuplicateLinkMixin:
         document = get_object_or_404(self.get_queryset(request).issued(), pk=object_id)
         return pdf_response(document)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_issued:
             return False  # never deleted: a credit note corrects an invoice
@@ -89,7 +102,8 @@ class DuplicateLinkMixin:
 
 
 def ledger_csv(request, *, ledger: str, invoices, payments):
-    """Every issued document of one ledger the staff member manages, oldest first."""
+    """Every issued document of one ledger the staff member manages, oldest first, amounts
+    written the way the reader's spreadsheet reads them ("200,00" in French)."""
     response, writer = csv_response(f"{ledger}.csv")
     writer.writerow(
         [
@@ -103,25 +117,27 @@ def ledger_csv(request, *, ledger: str, invoices, payments):
             gettext("Paid in"),
         ]
     )
+    order = {DocumentKind.INVOICE: 0, DocumentKind.CREDIT_NOTE: 1, DocumentKind.RECEIPT: 2}
     rows = [
-        (i.date, i.family.name, "", i.number, i.label, i.signed_total, "", "")
+        (i.date, order[i.kind], i.number, i.family.name, "", i.label, i.signed_total, None, "")
         for i in invoices.issued().filter(ledger=ledger).select_related("family")
     ]
     rows += [
         (
             p.date,
+            order[DocumentKind.RECEIPT],
+            p.number,
             p.family.name,
             p.get_mode_display(),
-            p.number,
             p.label,
-            "",
+            None,
             p.amount,
             gettext("yes") if p.deposited else gettext("no"),
         )
         for p in payments.issued().filter(ledger=ledger).select_related("family")
     ]
-    rows.sort(key=lambda row: (row[0], row[3]))
-    for on, family, mode, number, label, debit, credit, deposited in rows:
+    rows.sort(key=lambda row: row[:3])
+    for on, _order, number, family, mode, label, debit, credit, deposited in rows:
         writer.writerow(
             [
                 date_format(on, "SHORT_DATE_FORMAT"),
@@ -129,8 +145,9 @@ def ledger_csv(request, *, ledger: str, invoices, payments):
                 mode,
                 number,
                 spreadsheet_safe(label),
-                debit,  # amounts are numbers, written as such (a minus sign included)
-                credit,
+                # Our own amounts, written as numbers (a minus sign included).
+                "" if debit is None else number_format(debit, 2),
+                "" if credit is None else number_format(credit, 2),
                 deposited,
             ]
         )
@@ -138,31 +155,81 @@ def ledger_csv(request, *, ledger: str, invoices, payments):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(DuplicateLinkMixin, TenantAdminMixin, admin.ModelAdmin):
+class InvoiceAdmin(IssuedDocumentAdmin):
     """Invoices and credit notes: drafts are edited, issuing gives the number and freezes them."""
 
     pdf_url_name = "billing_invoice_pdf"
-    list_display = ["__str__", "date", "family", "ledger", "kind", "label", "total", "issued"]
+    list_display = ["__str__", "date", "family", "ledger", "kind", "amount", "state"]
     list_filter = ["ledger", "kind", "date", "establishment"]
     search_fields = ["number", "label", "family__name"]
     autocomplete_fields = ["family", "corrects"]
     inlines = [InvoiceLineInline]
-    actions = ["issue_selected", "credit_selected"]
+    actions = ["issue_selected", "credit_selected", "delete_drafts"]
     date_hierarchy = "date"
     change_list_template = "admin/billing/invoice/change_list.html"
 
-    @admin.display(description=_("issued"), boolean=True)
-    def issued(self, invoice):
-        return invoice.is_issued
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("family")
+            .prefetch_related("lines", "credit_notes", "settlements")
+        )
+
+    @admin.display(description=_("amount"))
+    def amount(self, invoice):
+        if invoice.is_issued:
+            return money(invoice.total)
+        return money(sum((line.amount for line in invoice.lines.all()), Decimal("0.00")))
+
+    @admin.display(description=_("state"))
+    def state(self, invoice):
+        if not invoice.is_issued:
+            return gettext("draft")
+        if invoice.is_credit_note:
+            return gettext("issued")
+        notes = [note for note in invoice.credit_notes.all() if note.is_issued]
+        if notes and sum(note.total for note in notes) >= invoice.total:
+            return gettext("cancelled by %(numbers)s") % {
+                "numbers": ", ".join(note.number for note in notes)
+            }
+        left = services.invoice_remaining(invoice)
+        if left <= 0:
+            return gettext("paid")
+        return gettext("issued, %(amount)s left to pay") % {"amount": money(left)}
+
+    @admin.display(description=_("payments and credit notes"))
+    def settled_by(self, invoice):
+        rows = [
+            (s.payment.number, s.payment.get_mode_display(), money(s.amount))
+            for s in invoice.settlements.select_related("payment")
+        ]
+        rows += [
+            (note.number, gettext("Credit note"), money(note.total))
+            for note in invoice.credit_notes.issued()
+        ]
+        if not rows:
+            return "—"
+        items = (
+            (gettext("%(number)s – %(kind)s: %(amount)s") % {"number": n, "kind": k, "amount": a},)
+            for n, k, a in rows
+        )
+        return format_html_join(mark_safe("<br>"), "{}", items)
 
     def get_fields(self, request, obj=None):
-        fields = ["establishment", "family", "ledger", "kind", "corrects", "label"]
         if obj is not None and obj.is_issued:
             return [
                 "number",
+                "state",
+                "establishment",
+                "family",
+                "ledger",
+                "kind",
+                "corrects",
                 "date",
-                *fields,
-                "total",
+                "label",
+                "amount",
+                "settled_by",
                 "duplicate",
                 "family_name",
                 "family_address",
@@ -171,12 +238,48 @@ class InvoiceAdmin(DuplicateLinkMixin, TenantAdminMixin, admin.ModelAdmin):
                 "issued_at",
                 "issued_by",
             ]
-        return fields
+        return DRAFT_FIELDS
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_issued:
             return self.get_fields(request, obj)
         return []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_issued:
+            return False  # shown, never changed
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.save()
+            return
+        # Issued meanwhile (the list's action, a colleague)? Nothing of the draft is written.
+        current = Invoice.objects.select_for_update().get(pk=obj.pk)
+        if current.is_issued:
+            request._billing_issued_meanwhile = True
+            self.message_user(
+                request,
+                gettext("%(number)s was issued meanwhile: your changes were not saved.")
+                % {"number": current.number},
+                messages.ERROR,
+            )
+            return
+        obj.save(update_fields=DRAFT_FIELDS)
+
+    def save_formset(self, request, form, formset, change):
+        if getattr(request, "_billing_issued_meanwhile", False):
+            # Nothing saved: the change message says so too.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_formset(request, form, formset, change)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") in {"payment", "invoice"}:
+            # The invoices a payment settles, or a credit note corrects: issued invoices only.
+            queryset = queryset.issued().filter(kind=DocumentKind.INVOICE)
+        return queryset, may_have_duplicates
 
     def get_urls(self):
         return [
@@ -203,6 +306,16 @@ class InvoiceAdmin(DuplicateLinkMixin, TenantAdminMixin, admin.ModelAdmin):
         ]
         return super().changelist_view(request, {**(extra_context or {}), "exports": exports})
 
+    def _report(self, request, done: str, errors: list[tuple[object, str]]):
+        if done:
+            self.message_user(request, done)
+        for document, error in errors:
+            self.message_user(
+                request,
+                gettext("%(document)s: %(error)s") % {"document": document, "error": error},
+                messages.ERROR,
+            )
+
     @admin.action(description=_("Issue the selected drafts (numbers them)"), permissions=["change"])
     def issue_selected(self, request, queryset):
         issued, errors = 0, []
@@ -211,45 +324,85 @@ class InvoiceAdmin(DuplicateLinkMixin, TenantAdminMixin, admin.ModelAdmin):
                 services.invoice_issue(invoice=invoice, issued_by=request.user)
                 issued += 1
             except BillingError as error:
-                errors.append(f"{invoice}: {error.message}")
-        if issued:
-            self.message_user(request, gettext("%(count)d document(s) issued.") % {"count": issued})
-        for error in errors:
-            self.message_user(request, error, messages.ERROR)
+                errors.append((invoice, error.message))
+        done = gettext("%(count)d document(s) issued.") % {"count": issued} if issued else ""
+        self._report(request, done, errors)
 
     @admin.action(
         description=_("Cancel the selected invoices with a credit note"), permissions=["change"]
     )
     def credit_selected(self, request, queryset):
-        for invoice in queryset.order_by("pk"):
+        invoices = queryset.issued().filter(kind=DocumentKind.INVOICE).order_by("pk")
+        if "apply" not in request.POST:
+            return render(
+                request,
+                "admin/billing/invoice/confirm_credit.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("Cancel invoices with credit notes"),
+                    "invoices": invoices,
+                    "left": queryset.count() - invoices.count(),
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "back_url": reverse("admin:billing_invoice_changelist"),
+                },
+            )
+        notes, errors = [], []
+        for invoice in invoices:
             try:
-                note = services.credit_note_for(invoice=invoice, issued_by=request.user)
+                notes.append(services.credit_note_for(invoice=invoice, issued_by=request.user))
             except BillingError as error:
-                self.message_user(request, f"{invoice}: {error.message}", messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    gettext("%(invoice)s: credit note %(note)s issued.")
-                    % {"invoice": invoice, "note": note.number},
-                )
+                errors.append((invoice, error.message))
+        done = ""
+        if notes:
+            done = gettext("Credit note(s) issued: %(numbers)s.") % {
+                "numbers": ", ".join(note.number for note in notes)
+            }
+        self._report(request, done, errors)
+        return None
+
+    @admin.action(description=_("Delete the selected drafts"), permissions=["delete"])
+    def delete_drafts(self, request, queryset):
+        drafts = queryset.filter(number="")
+        kept = queryset.count() - drafts.count()
+        count = len(drafts)
+        for draft in drafts:
+            draft.delete()
+        message = gettext("%(count)d draft(s) deleted.") % {"count": count}
+        if kept:
+            message += " " + gettext(
+                "%(count)d issued document(s) kept: an issued document is corrected by a "
+                "credit note, never deleted."
+            ) % {"count": kept}
+        self.message_user(request, message)
 
 
 class PaymentAdminForm(forms.ModelForm):
+    settles = forms.ModelMultipleChoiceField(
+        label=_("Invoices settled"),
+        queryset=Invoice.objects.none(),
+        required=False,
+        help_text=_(
+            "The amount goes to them oldest first, each up to what is left to pay of it; "
+            "what is more is paid on account."
+        ),
+    )
+
     class Meta:
         model = Payment
         fields = ["establishment", "family", "ledger", "date", "mode", "amount", "label"]
-        fields += ["invoices", "deposited"]
+        fields += ["deposited"]
         localized_fields = ["amount"]  # "50,00" in French, as staff type it
 
     def clean(self):
         cleaned = super().clean()
         family, ledger = cleaned.get("family"), cleaned.get("ledger")
-        for invoice in cleaned.get("invoices") or []:
+        for invoice in cleaned.get("settles") or []:
             if family and (invoice.family_id != family.pk or invoice.ledger != ledger):
                 raise ValidationError(
                     {
-                        "invoices": gettext(
-                            "%(invoice)s is not an invoice of %(family)s, %(ledger)s."
+                        "settles": gettext(
+                            "%(invoice)s is not an invoice of the family %(family)s, %(ledger)s."
                         )
                         % {
                             "invoice": invoice,
@@ -258,26 +411,53 @@ class PaymentAdminForm(forms.ModelForm):
                         }
                     }
                 )
-            if not invoice.is_issued:
-                raise ValidationError(
-                    {"invoices": gettext("%(invoice)s is a draft.") % {"invoice": invoice}}
-                )
         return cleaned
 
 
 @admin.register(Payment)
-class PaymentAdmin(DuplicateLinkMixin, TenantAdminMixin, admin.ModelAdmin):
+class PaymentAdmin(IssuedDocumentAdmin):
     """Payments received: recording one numbers its receipt; afterwards only the paid-in
     (remise) box changes."""
 
     form = PaymentAdminForm
     pdf_url_name = "billing_payment_pdf"
-    list_display = ["number", "date", "family", "ledger", "mode", "label", "amount", "deposited"]
+    list_display = ["number", "date", "family", "ledger", "mode", "amount", "settled", "deposited"]
     list_filter = ["ledger", "mode", "deposited", "date", "establishment"]
     search_fields = ["number", "label", "family__name"]
-    autocomplete_fields = ["family", "invoices"]
+    autocomplete_fields = ["family"]
     date_hierarchy = "date"
     actions = ["mark_deposited"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("family")
+            .prefetch_related("settlements__invoice")
+        )
+
+    @admin.display(description=_("invoices settled"))
+    def settled(self, payment):
+        return ", ".join(
+            f"{s.invoice.number} ({money(s.amount)})" for s in payment.settlements.all()
+        ) or gettext("on account")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "settles" in form.base_fields:
+            field = form.base_fields["settles"]
+            field.queryset = staff_scope(
+                Invoice.objects.issued().filter(kind=DocumentKind.INVOICE), request.user
+            )
+            field.widget = AutocompleteSelectMultiple(
+                Payment._meta.get_field("invoices"), self.admin_site
+            )
+        return form
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.pk:
+            return [*self.get_readonly_fields(request, obj), "deposited"]
+        return [*PaymentAdminForm.Meta.fields[:-1], "settles", "deposited"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.pk:
@@ -290,16 +470,11 @@ class PaymentAdmin(DuplicateLinkMixin, TenantAdminMixin, admin.ModelAdmin):
                 "mode",
                 "amount",
                 "label",
-                "invoices",
+                "settled",
                 "duplicate",
                 "issued_by",
             ]
         return []
-
-    def get_fields(self, request, obj=None):
-        if obj is not None and obj.pk:
-            return [*self.get_readonly_fields(request, obj), "deposited"]
-        return super().get_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -307,6 +482,22 @@ class PaymentAdmin(DuplicateLinkMixin, TenantAdminMixin, admin.ModelAdmin):
             return
         with transaction.atomic():
             services.payment_issue(payment=obj, recorded_by=request.user)
+            left = services.payment_settle(
+                payment=obj, invoices=form.cleaned_data.get("settles") or []
+            )
+        if left > 0:
+            self.message_user(
+                request,
+                gettext(
+                    "%(number)s: %(amount)s is more than what was left to pay of the invoices "
+                    "chosen; it is paid on account."
+                )
+                % {"number": obj.number, "amount": money(left)},
+                messages.WARNING,
+            )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a payment is numbered as soon as it is recorded
 
     @admin.action(description=_("Mark the selected payments as paid in"), permissions=["change"])
     def mark_deposited(self, request, queryset):

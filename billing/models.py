@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from accounts.tenancy import TenantModel, TenantQuerySet, check_same_establishme
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")  # what a MONEY column holds
 
 
 class Ledger(models.TextChoices):
@@ -28,9 +29,9 @@ class Ledger(models.TextChoices):
 class DocumentKind(models.TextChoices):
     """The letters of a number: 12FC01618 is the 1618th invoice of 2012."""
 
-    INVOICE = "FC", _("invoice")
-    RECEIPT = "RC", _("receipt")
-    CREDIT_NOTE = "AV", _("credit note")
+    INVOICE = "FC", _("Invoice")
+    RECEIPT = "RC", _("Receipt")
+    CREDIT_NOTE = "AV", _("Credit note")
 
 
 class NumberSequence(TenantModel):
@@ -64,13 +65,19 @@ class Numbered(TenantModel):
     family = models.ForeignKey(
         "family.Family", verbose_name=_("family"), on_delete=models.PROTECT, related_name="+"
     )
-    ledger = models.CharField(_("ledger"), max_length=12, choices=Ledger.choices)
+    ledger = models.CharField(
+        _("ledger"), max_length=12, choices=Ledger.choices, default=Ledger.FEES
+    )
     number = models.CharField(_("number"), max_length=20, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(_("year of the number"), null=True, editable=False)
     sequence = models.PositiveIntegerField(_("sequence"), null=True, editable=False)
-    date = models.DateField(_("date"), null=True, blank=True)
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("Left empty: the day it is recorded.")
+    )
     label = models.CharField(_("label"), max_length=200, blank=True)
-    issuer_name = models.CharField(_("establishment"), max_length=150, blank=True, editable=False)
+    issuer_name = models.CharField(
+        _("establishment's name"), max_length=150, blank=True, editable=False
+    )
     issuer_address = models.TextField(_("establishment's address"), blank=True, editable=False)
     family_name = models.CharField(_("family's name"), max_length=200, blank=True, editable=False)
     family_address = models.TextField(_("family's address"), blank=True, editable=False)
@@ -131,6 +138,7 @@ class Invoice(Numbered):
         blank=True,
         related_name="credit_notes",
         limit_choices_to={"kind": DocumentKind.INVOICE},
+        help_text=_("Credit notes only: the issued invoice it corrects."),
     )
 
     class Meta:
@@ -155,6 +163,8 @@ class Invoice(Numbered):
             raise ValidationError({"corrects": _("Only a credit note corrects an invoice.")})
         if self.corrects_id and self.corrects.family_id != self.family_id:
             raise ValidationError({"corrects": _("This invoice is another family's.")})
+        if self.corrects_id and self.corrects.ledger != self.ledger:
+            raise ValidationError({"corrects": _("This invoice is of the other ledger.")})
 
     @property
     def is_credit_note(self) -> bool:
@@ -176,13 +186,16 @@ class InvoiceLine(models.Model):
     description = models.CharField(_("description"), max_length=200)
     quantity = models.DecimalField(
         _("quantity"),
-        max_digits=9,
+        max_digits=7,
         decimal_places=2,
         default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10000"))],
     )
     unit_price = models.DecimalField(
-        _("unit price"), validators=[MinValueValidator(Decimal("0"))], **MONEY
+        _("unit price"),
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000000"))],
     )
 
     class Meta:
@@ -224,14 +237,14 @@ class Payment(Numbered):
     invoices = models.ManyToManyField(
         Invoice,
         verbose_name=_("invoices settled"),
+        through="Settlement",
         blank=True,
         related_name="payments",
-        limit_choices_to={"kind": DocumentKind.INVOICE},
     )
     deposited = models.BooleanField(
-        _("paid in (remise)"),
+        _("paid in at the bank"),
         default=False,
-        help_text=_("Ticked once the cheque or the cash is paid in at the bank."),
+        help_text=_("To tick once the cheque or the cash is paid in at the bank (remise)."),
     )
 
     class Meta:
@@ -246,6 +259,36 @@ class Payment(Numbered):
             )
         ]
         indexes = [models.Index(fields=["establishment", "family", "ledger", "date"])]
+
+
+class Settlement(models.Model):
+    """How much of a payment goes to one invoice (what is not settled is paid on account)."""
+
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.CASCADE, related_name="settlements"
+    )
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("invoice"),
+        on_delete=models.PROTECT,
+        related_name="settlements",
+        limit_choices_to={"kind": DocumentKind.INVOICE},
+    )
+    amount = models.DecimalField(
+        _("amount settled"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("invoice settled")
+        verbose_name_plural = _("invoices settled")
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "invoice"], name="settle_an_invoice_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="settlement_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} ← {self.payment}"
 
 
 class PaymentAttempt(TenantModel):

@@ -4,7 +4,8 @@ WeasyPrint is imported on first use (half a second). It reads nothing but the po
 fonts and ``data:`` URLs (the logo is embedded): no network, no other local file. Since an
 issued document never changes, its bytes are kept in the private ``billing`` storage under a
 name that says what it shows (number, language, and for an invoice the payments and credit notes
-listed on it); a later request is served from there.
+listed on it): a later request is served from there, and an invoice that gets a payment or a
+credit note is rendered anew. The logo is the establishment's at the time of rendering.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -72,21 +74,34 @@ def duplicate_context(document: Invoice | Payment) -> dict:
         "fonts": FONTS.resolve().as_uri(),
     }
     if isinstance(document, Invoice):
-        payments = list(document.payments.issued().order_by("date", "pk"))
+        settlements = list(
+            document.settlements.select_related("payment").order_by("payment__date", "pk")
+        )
         credit_notes = (
             [] if document.is_credit_note else list(document.credit_notes.issued().order_by("pk"))
         )
-        paid = sum((p.amount for p in payments), 0)
-        credited = sum((note.total for note in credit_notes), 0)
+        remaining = (
+            document.total
+            - sum((note.total for note in credit_notes), Decimal("0.00"))
+            - sum((s.amount for s in settlements), Decimal("0.00"))
+        )
         context.update(
             is_invoice=True,
             lines=list(document.lines.all()),
-            payments=payments,
+            settlements=settlements,
             credit_notes=credit_notes,
-            left_to_pay=document.total - credited - paid if not document.is_credit_note else None,
+            left_to_pay=max(remaining, Decimal("0.00")),
+            overpaid=max(-remaining, Decimal("0.00")),
         )
     else:
-        context.update(is_invoice=False, invoices=list(document.invoices.order_by("date", "pk")))
+        settlements = list(
+            document.settlements.select_related("invoice").order_by("invoice__date", "pk")
+        )
+        context.update(
+            is_invoice=False,
+            settlements=settlements,
+            on_account=document.amount - sum((s.amount for s in settlements), Decimal("0.00")),
+        )
     return context
 
 
@@ -104,7 +119,7 @@ def _stored_name(document: Invoice | Payment, language: str) -> str:
     kind = "invoice" if isinstance(document, Invoice) else "payment"
     stamp = "0"
     if isinstance(document, Invoice):
-        shown = list(document.payments.issued().values_list("number", flat=True))
+        shown = [f"S{pk}" for pk in document.settlements.values_list("pk", flat=True)]
         shown += list(document.credit_notes.issued().values_list("number", flat=True))
         stamp = hashlib.sha256("|".join(sorted(shown)).encode()).hexdigest()[:12]
     return (

@@ -51,6 +51,11 @@ class Statement:
     def amount_due(self) -> Decimal:
         return max(-self.balance, Decimal("0.00"))
 
+    @property
+    def in_credit(self) -> Decimal:
+        """More paid than invoiced (a cancelled invoice that was paid): the family's credit."""
+        return max(self.balance, Decimal("0.00"))
+
 
 def statement(*, invoices, payments, ledger: str) -> Statement:
     """The issued documents of one ledger, newest first. ``invoices`` and ``payments`` are

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from billing import numbering
 from billing.exceptions import BillingError, PaymentRefused
 from billing.models import (
+    MAX_AMOUNT,
     DocumentKind,
     Invoice,
     InvoiceLine,
@@ -23,6 +24,7 @@ from billing.models import (
     Payment,
     PaymentAttempt,
     PaymentMode,
+    Settlement,
     line_amount,
 )
 from billing.payments.base import Confirmation
@@ -67,12 +69,31 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _lock_invoices(ids) -> list[Invoice]:
+    """Invoices locked in id order (so that two transactions never wait for each other)."""
+    return list(Invoice.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
+
+
+def credited_total(invoice: Invoice) -> Decimal:
+    return sum((note.total for note in invoice.credit_notes.issued()), Decimal("0.00"))
+
+
+def settled_total(invoice: Invoice) -> Decimal:
+    return sum((s.amount for s in invoice.settlements.all()), Decimal("0.00"))
+
+
+def invoice_remaining(invoice: Invoice) -> Decimal:
+    """What is left to pay on an issued invoice: its total less its credit notes and what
+    payments settled of it (below zero when more was paid than is now owed)."""
+    return invoice.total - credited_total(invoice) - settled_total(invoice)
+
+
 @transaction.atomic
 def invoice_issue(*, invoice: Invoice, issued_by=None, on: date | None = None) -> Invoice:
     """Draft → issued: the total, both addresses and the date are fixed, the number given."""
     invoice = (
         Invoice.objects.select_for_update(of=("self",))
-        .select_related("establishment", "family", "corrects")
+        .select_related("establishment", "family")
         .get(pk=invoice.pk)
     )
     if invoice.is_issued:
@@ -81,20 +102,23 @@ def invoice_issue(*, invoice: Invoice, issued_by=None, on: date | None = None) -
     if not lines:
         raise BillingError(_("An invoice without lines cannot be issued."))
     total = sum((line.amount for line in lines), Decimal("0.00"))
+    if total > MAX_AMOUNT:
+        raise BillingError(_("The total of this invoice is too large to be issued."))
     if invoice.is_credit_note:
-        corrected = invoice.corrects
-        if corrected is None or not corrected.is_issued:
+        # The corrected invoice is locked: two credit notes issued at once wait for each other.
+        corrected = _lock_invoices([invoice.corrects_id])[0] if invoice.corrects_id else None
+        if corrected is None or not corrected.is_issued or corrected.is_credit_note:
             raise BillingError(_("A credit note corrects an issued invoice."))
-        already = sum(
-            (note.total for note in corrected.credit_notes.issued().exclude(pk=invoice.pk)),
-            Decimal("0.00"),
-        )
-        if total + already > corrected.total:
+        if corrected.family_id != invoice.family_id or corrected.ledger != invoice.ledger:
+            raise BillingError(
+                _("A credit note corrects an invoice of the same family and ledger.")
+            )
+        if total + credited_total(corrected) > corrected.total:
             raise BillingError(
                 _("The credit notes of %(number)s would exceed its total.")
                 % {"number": corrected.number}
             )
-    on = on or _today()
+    on = on or invoice.date or _today()
     _snapshot(invoice, issued_by=issued_by, on=on)
     invoice.total = total
     invoice.number, invoice.sequence = numbering.allocate(
@@ -110,12 +134,12 @@ def invoice_issue(*, invoice: Invoice, issued_by=None, on: date | None = None) -
 
 @transaction.atomic
 def credit_note_for(*, invoice: Invoice, issued_by=None, label: str = "") -> Invoice:
-    """A credit note cancelling what is left of an issued invoice, issued at once."""
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    """A credit note cancelling what is left of an issued invoice (its total less its earlier
+    credit notes), issued at once. What was paid of it becomes the family's credit."""
+    invoice = _lock_invoices([invoice.pk])[0]
     if invoice.is_credit_note or not invoice.is_issued:
         raise BillingError(_("Only an issued invoice is corrected by a credit note."))
-    credited = sum((note.total for note in invoice.credit_notes.issued()), Decimal("0.00"))
-    left = invoice.total - credited
+    left = invoice.total - credited_total(invoice)
     if left <= 0:
         raise BillingError(_("%(number)s is already fully credited.") % {"number": invoice.number})
     note = Invoice.objects.create(
@@ -135,6 +159,37 @@ def credit_note_for(*, invoice: Invoice, issued_by=None, label: str = "") -> Inv
     return invoice_issue(invoice=note, issued_by=issued_by)
 
 
+def _check_settled(invoices, *, family_id: int, ledger: str) -> list[Invoice]:
+    invoices = list(invoices)
+    for invoice in invoices:
+        if (
+            invoice.family_id != family_id
+            or invoice.ledger != ledger
+            or not invoice.is_issued
+            or invoice.is_credit_note
+        ):
+            raise BillingError(
+                _("%(invoice)s is not an issued invoice of this family and ledger.")
+                % {"invoice": invoice}
+            )
+    return invoices
+
+
+@transaction.atomic
+def payment_settle(*, payment: Payment, invoices) -> Decimal:
+    """Shares a recorded payment among invoices, oldest first, each up to what is left to pay
+    of it (the invoices locked meanwhile). Returns what is left over: paid on account."""
+    invoices = _check_settled(invoices, family_id=payment.family_id, ledger=payment.ledger)
+    locked = _lock_invoices(invoice.pk for invoice in invoices)
+    left = payment.amount - sum((s.amount for s in payment.settlements.all()), Decimal("0.00"))
+    for invoice in sorted(locked, key=lambda i: (i.date, i.pk)):
+        share = min(left, invoice_remaining(invoice))
+        if share > 0:
+            Settlement.objects.create(payment=payment, invoice=invoice, amount=share)
+            left -= share
+    return left
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -151,13 +206,7 @@ def payment_record(
     amount = Decimal(amount)
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise BillingError(_("A payment is a positive amount in euros and cents."))
-    invoices = list(invoices)
-    for invoice in invoices:
-        if invoice.family_id != family.pk or invoice.ledger != ledger or not invoice.is_issued:
-            raise BillingError(
-                _("%(invoice)s is not an issued invoice of this family and ledger.")
-                % {"invoice": invoice}
-            )
+    invoices = _check_settled(invoices, family_id=family.pk, ledger=ledger)
     payment = Payment(
         establishment_id=family.establishment_id,
         family=family,
@@ -168,14 +217,14 @@ def payment_record(
         date=on,
     )
     payment_issue(payment=payment, recorded_by=recorded_by)
-    payment.invoices.set(invoices)
+    payment_settle(payment=payment, invoices=invoices)
     return payment
 
 
 @transaction.atomic
 def payment_issue(*, payment: Payment, recorded_by=None) -> Payment:
     """Saves a new payment with its receipt's number (dated today unless said otherwise);
-    the admin's form calls it, then sets the invoices it settles."""
+    the admin's form calls it, then ``payment_settle``."""
     if payment.pk is not None or payment.is_issued:
         raise BillingError(_("This payment is already recorded."))
     on = payment.date or _today()
@@ -197,6 +246,8 @@ def invoice_import(
 ) -> Invoice:
     """An invoice issued by an earlier system, kept with its number and date; lines are
     (description, quantity, unit price). The sequence goes on after the highest kept."""
+    if numbering.parse(number)[1] != kind:
+        raise ValueError(f"{number} is not the number of a document of kind {kind}")
     invoice = Invoice(
         establishment_id=family.establishment_id, family=family, ledger=ledger, kind=kind
     )
@@ -230,7 +281,9 @@ def payment_import(
     deposited: bool = False,
     invoices=(),
 ) -> Payment:
-    """A receipt of an earlier system, kept with its number."""
+    """A receipt of an earlier system, kept with its number; it settles ``invoices``."""
+    if numbering.parse(number)[1] != DocumentKind.RECEIPT:
+        raise ValueError(f"{number} is not the number of a receipt")
     payment = Payment(
         establishment_id=family.establishment_id,
         family=family,
@@ -246,25 +299,44 @@ def payment_import(
     )
     payment.number, payment.year = number, on.year
     payment.save()
-    payment.invoices.set(invoices)
+    payment_settle(payment=payment, invoices=invoices)
     return payment
 
 
 def open_invoices(*, family: Family, ledger: str) -> list[Invoice]:
-    """The family's issued invoices of a ledger that no payment settles yet."""
-    return list(
+    """The family's issued invoices of a ledger with something left to pay, oldest first."""
+    invoices = (
         Invoice.objects.issued()
-        .filter(family=family, ledger=ledger, kind=DocumentKind.INVOICE, payments__isnull=True)
+        .filter(family=family, ledger=ledger, kind=DocumentKind.INVOICE)
+        .prefetch_related("settlements", "credit_notes")
         .order_by("date", "pk")
     )
+    return [invoice for invoice in invoices if invoice_remaining(invoice) > 0]
 
 
+ATTEMPT_REUSED_FOR = timedelta(hours=1)
+
+
+@transaction.atomic
 def payment_start(
     *, family: Family, ledger: str, amount: Decimal, provider: str, user
 ) -> PaymentAttempt:
-    """*Payer en ligne*: an attempt for the amount due, under a reference nobody can guess."""
+    """*Payer en ligne*: an attempt for the amount due, under a reference nobody can guess.
+    A second click (or a second tab) within the hour goes on with the same attempt, so that
+    the family cannot pay the same balance twice."""
     if amount <= 0:
         raise BillingError(_("Nothing is left to pay in this ledger."))
+    Family.objects.select_for_update().filter(pk=family.pk).first()  # one start at a time
+    started = PaymentAttempt.objects.filter(
+        family=family,
+        ledger=ledger,
+        provider=provider,
+        amount=amount,
+        status=PaymentAttempt.Status.STARTED,
+        created_at__gte=timezone.now() - ATTEMPT_REUSED_FOR,
+    ).first()
+    if started is not None:
+        return started
     return PaymentAttempt.objects.create(
         establishment_id=family.establishment_id,
         family=family,

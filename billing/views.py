@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,7 +20,7 @@ from billing.exceptions import BillingError, PaymentRefused
 from billing.forms import TestCardForm
 from billing.models import Invoice, Ledger, Payment, PaymentAttempt
 from billing.payments import ConfirmationRefused, get_provider
-from billing.payments.test_provider import DECLINED_CARD, confirmation_fields
+from billing.payments.test_provider import DECLINED_CARD, TestProvider, confirmation_fields
 from billing.selectors import statement
 from billing.templatetags.billing import money
 from family.models import Family
@@ -56,8 +55,8 @@ def ledger(request, ledger: str = Ledger.FEES):
             "tab": ledger,
             "tab_label": label,
             "statement": current,
-            "can_pay_online": request.user.establishment.online_payment and current.amount_due > 0,
-            "page_title": f"{_('Billing')} – {label}",
+            "can_pay_online": online_payment_offered(request) and current.amount_due > 0,
+            "page_title": _("Billing – %(ledger)s") % {"ledger": label},
         },
     )
 
@@ -90,16 +89,20 @@ def _ledger_url(ledger: str) -> str:
     return reverse("billing:ledger", args=[ledger])
 
 
+def online_payment_offered(request) -> bool:
+    return request.user.establishment.online_payment and get_provider() is not None
+
+
 @family_only
 @require_POST
 def pay(request, ledger: str):
     """*Payer en ligne*: the balance due of a ledger, at the establishment's provider."""
     if ledger not in Ledger.values:
         raise Http404
-    if not request.user.establishment.online_payment:
+    if not online_payment_offered(request):
         messages.error(request, _("Your establishment does not offer online payment."))
         return HttpResponseRedirect(_ledger_url(ledger))
-    family = Family.objects.get(pk=family_id_for(request.user))
+    family = get_object_for(request, Family, pk=family_id_for(request.user))
     due = ledger_statement(request, ledger).amount_due
     provider = get_provider()
     try:
@@ -116,7 +119,7 @@ def pay(request, ledger: str):
 @require_http_methods(["GET", "POST"])
 def test_card(request, reference: str):
     """The test provider's card page: a payment form that moves no money."""
-    if settings.PAYMENT_PROVIDER != "test":
+    if not isinstance(get_provider(), TestProvider):
         raise Http404
     attempt = get_object_for(
         request,
@@ -156,6 +159,8 @@ def test_card(request, reference: str):
 def payment_confirm(request):
     """The provider's signed confirmation: records the payment once, or nothing."""
     provider = get_provider()
+    if provider is None:
+        raise Http404
     try:
         outcome, attempt = services.payment_confirm(confirmation=provider.verify(request.POST))
     except (ConfirmationRefused, PaymentRefused) as error:
@@ -169,7 +174,13 @@ def payment_confirm(request):
                     "If you were charged, contact the administrative staff."
                 ),
             )
-            return HttpResponseRedirect(_ledger_url(Ledger.FEES))
+            # Back to the ledger the family was paying, when the reference is one of theirs.
+            attempt = (
+                scoped(request, PaymentAttempt)
+                .filter(reference=str(request.POST.get("reference", ""))[:64])
+                .first()
+            )
+            return HttpResponseRedirect(_ledger_url(attempt.ledger if attempt else Ledger.FEES))
         return HttpResponse("refused", status=400, content_type="text/plain")
     if not (request.user.is_authenticated and family_id_for(request.user) == attempt.family_id):
         return HttpResponse("ok", content_type="text/plain")

@@ -730,7 +730,6 @@ def _sample_mails(establishment: Establishment) -> None:
     family_login_send_identifier(guardian=martin, portal_url=portal_url)
 
 
-@transaction.atomic
 def _sample_logo() -> bytes:
     """A plain logo: a blue square with a treble-clef-like "C1" and the name beside it."""
     image = Image.new("RGB", (480, 120), "white")
@@ -811,6 +810,7 @@ def _billing(conservatoire: Establishment, saint_jean: Establishment, today) -> 
         )
 
 
+@transaction.atomic
 def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     """Create or refresh the demo portal; return the logins to print."""
     today = today or datetime.date.today()

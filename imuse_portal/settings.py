@@ -288,9 +288,10 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Administrateur", a) for a in env_list("ADMINS")]
 
 # Online payment (billing.payments): the provider families pay through when their establishment
-# offers it. "test" is the built-in fake card page; its confirmations are signed with
-# PAYMENT_TEST_SECRET (by default a key derived from SECRET_KEY).
-PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "test")
+# offers it; none by default in production. "test" is the built-in fake card page (the default
+# in development); its confirmations are signed with PAYMENT_TEST_SECRET (by default a key
+# derived from SECRET_KEY).
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "test" if DEBUG else "")
 PAYMENT_TEST_SECRET = env_str("PAYMENT_TEST_SECRET")
 
 # HTTPS and browser protections; in production they are on unless said otherwise.

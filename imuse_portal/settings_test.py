@@ -32,6 +32,7 @@ STORAGES = {
         "OPTIONS": {"location": f"{TEST_MEDIA_ROOT}/billing"},
     },
 }
+PAYMENT_PROVIDER = "test"  # the built-in fake card page
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False

@@ -138,6 +138,25 @@ def test_deployment_check_warns_when_no_mail_server_is_set(tmp_path):
     assert "accounts.W001" in result.stdout + result.stderr
 
 
+def test_deployment_check_warns_when_the_test_payment_provider_is_on(tmp_path):
+    env = clean_env(
+        DEBUG="0",
+        SECRET_KEY=get_random_secret_key() + get_random_secret_key(),
+        ALLOWED_HOSTS="portail.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        EMAIL_HOST="smtp.example.org",
+        PAYMENT_PROVIDER="test",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "billing.W001" in result.stdout + result.stderr
+
+
 def test_settings_refuse_to_start_without_secret_key_in_production(tmp_path):
     env = clean_env(DEBUG="0", SECRET_KEY="")
     result = subprocess.run(

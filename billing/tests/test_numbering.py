@@ -1,6 +1,8 @@
 """Numbers like the guide's (12FC01618), one gapless sequence per kind, establishment and year."""
 
+import contextlib
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
@@ -104,27 +106,30 @@ def test_a_hundred_invoices_issued_at_once_get_a_hundred_consecutive_numbers(wor
 
 @pytest.mark.django_db(transaction=True)
 def test_the_control_run_without_the_lock_breaks_the_numbering(world, monkeypatch):
-    """The row lock removed inside this test only: the assertions above no longer hold."""
+    """The row lock removed inside this test only, and every worker made to read the sequence
+    before any writes it (what the lock prevents): the assertions above no longer hold."""
     require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
-    from django.db.models import QuerySet
+    read_together = threading.Barrier(WORKERS, timeout=20)
 
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
-    family = world.family_b.family
-    broken = False
-    for year in (2041, 2042, 2043):
-        drafts = [draft(family) for _ in range(WORKERS * 2)]
-        on = datetime.date(year, 1, 5)
-        outcomes = run_together(
-            [
-                lambda pair=drafts[index::WORKERS], on=on: [
-                    services.invoice_issue(invoice=d, on=on).number for d in pair
-                ]
-                for index in range(WORKERS)
-            ]
+    def unlocked_sequence(*, establishment_id, kind, year):
+        NumberSequence.objects.bulk_create(
+            [NumberSequence(establishment_id=establishment_id, kind=kind, year=year)],
+            ignore_conflicts=True,
         )
-        numbers = [n for o in outcomes if not isinstance(o, Exception) for n in o]
-        expected = [f"{year % 100}FC{n:05d}" for n in range(1, len(drafts) + 1)]
-        if any(isinstance(o, Exception) for o in outcomes) or sorted(numbers) != expected:
-            broken = True
-            break
-    assert broken, "without the lock, concurrent issues should collide"
+        sequence = NumberSequence.objects.get(
+            establishment_id=establishment_id, kind=kind, year=year
+        )
+        with contextlib.suppress(threading.BrokenBarrierError):
+            read_together.wait()
+        return sequence
+
+    monkeypatch.setattr(numbering, "_locked_sequence", unlocked_sequence)
+    drafts = [draft(world.family_b.family) for _ in range(WORKERS)]
+    on = datetime.date(2041, 1, 5)
+    # The year's sequence exists already (a first insert would make the others wait on it).
+    NumberSequence.objects.create(establishment=world.establishment_1, kind="FC", year=2041)
+    outcomes = run_together(
+        [lambda d=d: services.invoice_issue(invoice=d, on=on).number for d in drafts]
+    )
+    numbers = [o for o in outcomes if not isinstance(o, Exception)]
+    assert sorted(numbers) != [f"41FC{n:05d}" for n in range(1, WORKERS + 1)]

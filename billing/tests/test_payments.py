@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import lxml.html
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from billing.models import Payment, PaymentAttempt
 from billing.payments.test_provider import confirmation_fields, sign
-from conftest import client_for
+from conftest import client_for, require
+from tests.concurrency import run_together
 from tests.html import page
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +46,11 @@ def online_payments(family):
 def test_the_whole_journey_from_the_ledger_to_the_receipt(world):
     client = client_for(world.family_a.user)
     response = client.post(reverse("billing:pay", args=["locations"]))
-    started = PaymentAttempt.objects.filter(family=world.family_a.family)
-    attempt = started.exclude(pk=world.attempt_a.pk).get()
+    # The world's family A started a payment of the same 50 € a moment ago: it goes on.
+    attempt = world.attempt_a
     assert response["Location"] == reverse("billing:test_card", args=[attempt.reference])
     assert attempt.amount == Decimal("50.00")
+    assert PaymentAttempt.objects.filter(family=world.family_a.family).count() == 1
     card = page(client.get(response["Location"])).text
     assert "aucune carte n'est débitée" in card and "50,00 €" in card
     back = client.post(
@@ -60,7 +63,10 @@ def test_the_whole_journey_from_the_ledger_to_the_receipt(world):
     payment = online_payments(world.family_a.family).get()
     assert f"reçu {payment.number}" in text
     assert "Solde 0,00 €" in text and "Payer en ligne" not in text
-    assert list(payment.invoices.all()) == []  # 12FC01785 was already settled in part
+    # The 50 € complete 12FC01785, whose duplicate now says nothing is left to pay.
+    assert [(s.invoice, s.amount) for s in payment.settlements.all()] == [
+        (world.invoice_a, Decimal("50.00"))
+    ]
     attempt.refresh_from_db()
     assert attempt.status == "paid" and attempt.payment == payment
 
@@ -168,3 +174,59 @@ def test_nothing_due_starts_nothing(world):
     response = client.post(reverse("billing:pay", args=["cotisations"]), follow=True)
     assert "Il ne reste rien à payer" in page(response).text
     assert PaymentAttempt.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"reference": "x", "amount": "", "signature": "ab"},
+        {"amount": "NaN"},
+        {"amount": "1e400"},
+        {"timestamp": "demain"},
+        {"status": "maybe"},
+    ],
+)
+def test_incomplete_or_malformed_confirmations_record_nothing(world, fields):
+    if fields and "signature" not in fields:
+        fields = signed(world.attempt_a, **fields)  # well signed, but not a confirmation
+    response = client_for(None).post(CONFIRM, fields)
+    assert response.status_code == 400
+    assert not online_payments(world.family_a.family).exists()
+
+
+def test_cancelling_on_the_card_page_charges_nothing_and_a_paid_attempt_is_over(world):
+    client = client_for(world.family_a.user)
+    url = reverse("billing:test_card", args=[world.attempt_a.reference])
+    text = page(client.post(url, {"action": "cancel"}, follow=True)).text
+    assert "Le paiement a été annulé" in text and "Solde -50,00 €" in text
+    client_for(None).post(CONFIRM, signed(world.attempt_a))
+    response = client.get(url, follow=True)
+    assert "Ce paiement est terminé" in page(response).text
+    response = client.post(
+        url, {"holder": "J", "number": "4242424242424242", "expiry": "12/39", "cvc": "123"}
+    )
+    assert response.status_code == 302  # no second charge of a paid attempt
+    assert online_payments(world.family_a.family).count() == 1
+
+
+def test_without_a_provider_online_payment_is_not_offered(world, settings):
+    settings.PAYMENT_PROVIDER = ""
+    client = client_for(world.family_a.user)
+    text = page(client.get(reverse("billing:ledger", args=["locations"]))).text
+    assert "Payer en ligne" not in text
+    assert (
+        client.get(reverse("billing:test_card", args=[world.attempt_a.reference])).status_code
+        == 404
+    )
+    assert client_for(None).post(CONFIRM, signed(world.attempt_a)).status_code == 404
+    assert not online_payments(world.family_a.family).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_confirmation_at_the_same_instant_records_one_payment(world):
+    require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
+    fields = signed(world.attempt_a)
+    outcomes = run_together([lambda: client_for(None).post(CONFIRM, fields).status_code] * 4)
+    assert outcomes == [200] * 4
+    assert online_payments(world.family_a.family).count() == 1

@@ -115,3 +115,94 @@ def test_a_payment_must_be_positive_cents_and_settle_the_familys_invoices(world)
             invoices=[world.invoice_a],
         )
     assert not Payment.objects.filter(family=family).exists()
+
+
+def test_a_payment_is_shared_among_invoices_oldest_first_and_the_rest_is_on_account(world):
+    family = world.family_b.family
+    older = services.invoice_issue(
+        invoice=draft(family, price="84.00"), on=datetime.date(2027, 1, 5)
+    )
+    newer = services.invoice_issue(
+        invoice=draft(family, price="200.00"), on=datetime.date(2027, 2, 5)
+    )
+    payment = services.payment_record(
+        family=family,
+        ledger=Ledger.FEES,
+        mode="virement",
+        amount=Decimal("300.00"),
+        invoices=[newer, older],
+    )
+    assert [(s.invoice, s.amount) for s in payment.settlements.order_by("invoice__date")] == [
+        (older, Decimal("84.00")),
+        (newer, Decimal("200.00")),
+    ]
+    assert services.invoice_remaining(older) == services.invoice_remaining(newer) == 0
+    # A second payment finds nothing left to settle: all of it is on account.
+    again = services.payment_record(
+        family=family, ledger=Ledger.FEES, mode="cheque", amount=Decimal("5"), invoices=[older]
+    )
+    assert not again.settlements.exists()
+
+
+def test_a_hand_written_credit_note_may_not_exceed_the_invoice_nor_cross_ledgers(world):
+    invoice = world.invoice_a  # 200 € of rentals
+    too_much = Invoice.objects.create(
+        establishment=world.establishment_1,
+        family=world.family_a.family,
+        ledger=Ledger.RENTALS,
+        kind="AV",
+        corrects=invoice,
+    )
+    InvoiceLine.objects.create(invoice=too_much, description="Geste", unit_price=Decimal("200.01"))
+    with pytest.raises(BillingError, match="dépasseraient son total"):
+        services.invoice_issue(invoice=too_much)
+    other_ledger = Invoice.objects.create(
+        establishment=world.establishment_1,
+        family=world.family_a.family,
+        ledger=Ledger.FEES,
+        kind="AV",
+        corrects=invoice,
+    )
+    InvoiceLine.objects.create(invoice=other_ledger, description="Geste", unit_price=Decimal("5"))
+    with pytest.raises(BillingError, match="même famille et du même compte"):
+        services.invoice_issue(invoice=other_ledger)
+    with pytest.raises(ValidationError):
+        other_ledger.full_clean()
+
+
+def test_a_total_too_large_for_the_books_is_refused_in_words(world):
+    invoice = Invoice.objects.create(
+        establishment=world.establishment_1, family=world.family_b.family, ledger=Ledger.FEES
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            description="Orgue",
+            quantity=Decimal("10000"),
+            unit_price=Decimal("1000000"),
+        )
+        for _ in range(2)
+    )
+    with pytest.raises(BillingError, match="trop élevé"):
+        services.invoice_issue(invoice=invoice)
+
+
+def test_imported_numbers_must_be_of_their_kind(world):
+    with pytest.raises(ValueError):
+        services.payment_import(
+            family=world.family_b.family,
+            ledger=Ledger.FEES,
+            number="12FC09999",
+            on=datetime.date(2012, 5, 1),
+            mode="cheque",
+            amount=Decimal("1"),
+        )
+    with pytest.raises(ValueError):
+        services.invoice_import(
+            family=world.family_b.family,
+            ledger=Ledger.FEES,
+            number="12RC09999",
+            on=datetime.date(2012, 5, 1),
+            label="x",
+            lines=[("x", Decimal("1"), Decimal("1"))],
+        )

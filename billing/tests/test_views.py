@@ -155,3 +155,44 @@ def test_the_ledger_page_query_count_does_not_grow_with_the_documents(world):
         text = page(client.get(url)).text
     assert "Montant total facturé 300,00 €" in text
     assert len(many) == len(few)
+
+
+def pdf_tool(tool: str, data: bytes, tmp_path) -> str:
+    path = tmp_path / "duplicate.pdf"
+    path.write_bytes(data)
+    return subprocess.run([tool, str(path)], capture_output=True, check=True).stdout.decode()
+
+
+def test_a_duplicate_is_a4_with_its_fonts_embedded(world, tmp_path):
+    data = (
+        client_for(world.family_a.user)
+        .get(reverse("billing:invoice_pdf", args=[world.invoice_a.pk]))
+        .content
+    )
+    pdf_text(data)  # pdftotext present (poppler-utils), or the test says why it stops
+    assert "(A4)" in pdf_tool("pdfinfo", data, tmp_path)
+    fonts = pdf_tool("pdffonts", data, tmp_path).splitlines()[2:]
+    assert fonts and all(" yes yes yes " in line for line in fonts), fonts
+
+
+def test_the_credit_note_duplicate_says_what_it_corrects(world):
+    note = services.credit_note_for(invoice=world.invoice_a)
+    client = client_for(world.family_a.user)
+    text = pdf_text(client.get(reverse("billing:invoice_pdf", args=[note.pk])).content)
+    assert f"Avoir {note.number}" in text and "Corrige la facture 12FC01785" in text
+    invoice_text = pdf_text(
+        client.get(reverse("billing:invoice_pdf", args=[world.invoice_a.pk])).content
+    )
+    # Cancelled after 150 € were paid: nothing left to pay, 150 € credited to the family.
+    assert "Reste à payer 0,00 € Trop-perçu, crédité à la famille" in invoice_text
+    assert invoice_text.count("150,00 €") == 2  # the cheque, and what it now credits
+    ledger = page(client.get(reverse("billing:ledger", args=["locations"]))).text
+    assert "Solde 150,00 €" in ledger and "En votre faveur : 150,00 €" in ledger
+
+
+def test_the_english_duplicate_is_in_english(world):
+    client = client_for(world.family_a.user)
+    client.cookies["imuse_language"] = "en"
+    text = pdf_text(client.get(reverse("billing:invoice_pdf", args=[world.invoice_a.pk])).content)
+    assert "DUPLICATE" in text and "Invoice 12FC01785" in text and "€200.00" in text
+    assert "Balance left to pay €50.00" in text

@@ -186,3 +186,16 @@ def test_the_demo_campaign_is_open_and_shown_on_the_home_page(demo):
     irina = Student.objects.get(first_name="Irina")
     start = page(client.get(f"/reinscription/{irina.pk}/")).text
     assert "Je souhaite réinscrire l'élève" in start
+
+
+def test_abarre1_sees_the_guides_two_ledgers(demo):
+    client, _response = log_in("Conservatoire 1", "abarre1")
+    fees = page(client.get("/facturation/cotisations/")).text
+    assert "19/11/2012 Chèque 12RC01632 – reçu, duplicata (PDF) 98135 84,00 € oui" in fees
+    assert "11/10/2012 12FC01618 – facture, duplicata (PDF) AVIS DES SOMMES A PAYER 84,00 €" in fees
+    assert "Montant total facturé 84,00 € Montant total réglé 84,00 € Solde 0,00 €" in fees
+    rentals = page(client.get("/facturation/locations/")).text
+    assert "04/12/2012 12FC01785 – facture, duplicata (PDF) facture 200,00 €" in rentals
+    assert "04/12/2012 Chèque 12RC01724 – reçu, duplicata (PDF) 150,00 € non" in rentals
+    assert "Montant total facturé 200,00 € Montant total réglé 150,00 € Solde -50,00 €" in rentals
+    assert "Payer en ligne" in rentals
