@@ -421,7 +421,8 @@ class PaymentAdmin(IssuedDocumentAdmin):
 
     form = PaymentAdminForm
     pdf_url_name = "billing_payment_pdf"
-    list_display = ["number", "date", "family", "ledger", "mode", "amount", "settled", "deposited"]
+    list_display = ["number", "date", "family", "ledger", "mode", "paid", "settled_numbers"]
+    list_display += ["deposited"]
     list_filter = ["ledger", "mode", "deposited", "date", "establishment"]
     search_fields = ["number", "label", "family__name"]
     autocomplete_fields = ["family"]
@@ -436,11 +437,21 @@ class PaymentAdmin(IssuedDocumentAdmin):
             .prefetch_related("settlements__invoice")
         )
 
+    @admin.display(description=_("amount"), ordering="amount")
+    def paid(self, payment):
+        return money(payment.amount)
+
     @admin.display(description=_("invoices settled"))
     def settled(self, payment):
         return ", ".join(
             f"{s.invoice.number} ({money(s.amount)})" for s in payment.settlements.all()
         ) or gettext("on account")
+
+    @admin.display(description=_("invoices settled"))
+    def settled_numbers(self, payment):
+        return ", ".join(s.invoice.number for s in payment.settlements.all()) or gettext(
+            "on account"
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

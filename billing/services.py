@@ -69,6 +69,26 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _issue(document: Numbered, *, kind: str, on: date, issued_by) -> None:
+    """The snapshot, the next number of its kind and year, saved (inside the transaction)."""
+    _snapshot(document, issued_by=issued_by, on=on)
+    document.number, document.sequence = numbering.allocate(
+        establishment_id=document.establishment_id, kind=kind, year=on.year
+    )
+    document.year = on.year
+    document.save()
+
+
+def _keep_number(document: Numbered, *, number: str, on: date) -> None:
+    """An earlier system's document: its snapshot and number kept (inside the transaction)."""
+    _snapshot(document, issued_by=None, on=on)
+    document.sequence = numbering.keep_imported(
+        establishment_id=document.establishment_id, number=number, year=on.year
+    )
+    document.number, document.year = number, on.year
+    document.save()
+
+
 def _lock_invoices(ids) -> list[Invoice]:
     """Invoices locked in id order (so that two transactions never wait for each other)."""
     return list(Invoice.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
@@ -118,14 +138,8 @@ def invoice_issue(*, invoice: Invoice, issued_by=None, on: date | None = None) -
                 _("The credit notes of %(number)s would exceed its total.")
                 % {"number": corrected.number}
             )
-    on = on or invoice.date or _today()
-    _snapshot(invoice, issued_by=issued_by, on=on)
     invoice.total = total
-    invoice.number, invoice.sequence = numbering.allocate(
-        establishment_id=invoice.establishment_id, kind=invoice.kind, year=on.year
-    )
-    invoice.year = on.year
-    invoice.save()
+    _issue(invoice, kind=invoice.kind, on=on or invoice.date or _today(), issued_by=issued_by)
     logger.info(
         "billing.invoice.issued %s by user %s", invoice.number, getattr(issued_by, "pk", None)
     )
@@ -227,13 +241,7 @@ def payment_issue(*, payment: Payment, recorded_by=None) -> Payment:
     the admin's form calls it, then ``payment_settle``."""
     if payment.pk is not None or payment.is_issued:
         raise BillingError(_("This payment is already recorded."))
-    on = payment.date or _today()
-    _snapshot(payment, issued_by=recorded_by, on=on)
-    payment.number, payment.sequence = numbering.allocate(
-        establishment_id=payment.establishment_id, kind=DocumentKind.RECEIPT, year=on.year
-    )
-    payment.year = on.year
-    payment.save()
+    _issue(payment, kind=DocumentKind.RECEIPT, on=payment.date or _today(), issued_by=recorded_by)
     logger.info(
         "billing.payment.recorded %s by user %s", payment.number, getattr(recorded_by, "pk", None)
     )
@@ -252,15 +260,10 @@ def invoice_import(
         establishment_id=family.establishment_id, family=family, ledger=ledger, kind=kind
     )
     invoice.label = label
-    _snapshot(invoice, issued_by=None, on=on)
-    invoice.sequence = numbering.keep_imported(
-        establishment_id=family.establishment_id, number=number, year=on.year
-    )
-    invoice.number, invoice.year = number, on.year
     invoice.total = sum(
         (line_amount(quantity, price) for _d, quantity, price in lines), Decimal("0.00")
     )
-    invoice.save()
+    _keep_number(invoice, number=number, on=on)
     InvoiceLine.objects.bulk_create(
         InvoiceLine(invoice=invoice, position=position, description=d, quantity=q, unit_price=p)
         for position, (d, q, p) in enumerate(lines)
@@ -293,12 +296,7 @@ def payment_import(
         label=label,
         deposited=deposited,
     )
-    _snapshot(payment, issued_by=None, on=on)
-    payment.sequence = numbering.keep_imported(
-        establishment_id=family.establishment_id, number=number, year=on.year
-    )
-    payment.number, payment.year = number, on.year
-    payment.save()
+    _keep_number(payment, number=number, on=on)
     payment_settle(payment=payment, invoices=invoices)
     return payment
 
