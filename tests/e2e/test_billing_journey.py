@@ -34,6 +34,8 @@ def test_ledger_duplicate_and_online_payment_with_the_keyboard(world, context, l
     page.get_by_label("Date d'expiration (MM/AA)").fill("12/39")
     page.get_by_label("Cryptogramme").fill("123")
     page.get_by_label("Cryptogramme").press("Enter")
+    expect(page.get_by_role("button", name="Retour au portail")).to_be_visible()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Retour au portail").focus()
     page.keyboard.press("Enter")
 
