@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccessibilityConfig(AppConfig):
     name = "accessibility"
     verbose_name = _("Accessibility")
+
+    def ready(self):
+        from accessibility import preferences  # noqa: F401 - connects the login receiver

@@ -1,12 +1,15 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from accounts.access import PUBLIC
-from accounts.views import upcoming
+from accessibility import views
 
 app_name = "accessibility"
 
 urlpatterns = [
-    path("", upcoming(_("Accessibility")), name="menu"),
-    path("aide/", upcoming(_("Help - Accessibility"), PUBLIC), name="help"),
+    path("", views.menu, name="menu"),
+    path("mode/", views.mode, name="mode"),
+    path("raccourcis/", views.shortcuts, name="shortcuts"),
+    path("aide/", views.help_page, name="help"),
+    path("aide/telecharger/", views.help_download, name="help_download"),
+    path("plan/", views.plan, name="plan"),
+    path("declaration/", views.statement, name="statement"),
 ]

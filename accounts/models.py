@@ -124,6 +124,16 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=5, blank=True, choices=[("fr", "Français"), ("en", "English")]
     )
+    # Accessibilité (the accessibility app reads and writes them; a cookie keeps them for the
+    # login page).
+    accessible_mode = models.BooleanField(
+        _("accessible mode"),
+        default=False,
+        help_text=_("A linear, high-contrast, large-text layout, with keyboard shortcuts."),
+    )
+    shortcuts_enabled = models.BooleanField(
+        _("keyboard shortcuts"), default=True, help_text=_("In the accessible mode.")
+    )
     # The last temporary password mailed (hashed); the personal password keeps working until
     # the family logs in with the temporary one, so that a request by someone else locks
     # nobody out.

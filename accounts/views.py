@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from accounts import services
@@ -241,14 +241,3 @@ def rate_limited(request, exception):
         },
         status=429,
     )
-
-
-def upcoming(title, rule: str = FAMILY):
-    """A page announced in the menu whose content comes in a later version of the portal."""
-
-    @access(rule)
-    @require_safe
-    def view(request, **kwargs):
-        return render(request, "upcoming.html", {"page_title": title})
-
-    return view

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "imuse_portal.context_processors.portal",
                 "reenrolment.context_processors.reenrolment",
+                "accessibility.context_processors.accessibility",
             ],
         },
     },

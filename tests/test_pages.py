@@ -29,19 +29,6 @@ def test_every_page_has_one_h1_a_unique_title_and_the_layout(world, language):
     assert len(titles) == len(list(readable_pages(world)))
 
 
-def test_pages_still_to_come_say_so_instead_of_failing(world):
-    client = client_for(world.family_a.user)
-    for name in ("accessibility:menu",):
-        response = client.get(reverse(name))
-        assert response.status_code == 200
-        assert "en cours de réalisation" in page(response).text
-    anonymous = client_for(None)
-    for name in ("accessibility:help",):
-        response = anonymous.get(reverse(name))
-        assert response.status_code == 200
-        assert "Retour à la page de connexion" in page(response).text
-
-
 def test_staff_on_a_family_page_are_pointed_to_the_admin(world):
     response = client_for(world.staff_1).get(reverse("home"))
     assert response.status_code == 403

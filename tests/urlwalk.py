@@ -124,6 +124,9 @@ NOT_PAGES = {
     "billing:payment_pdf",
     "billing:pay",
     "billing:payment_confirm",
+    "accessibility:mode",
+    "accessibility:shortcuts",
+    "accessibility:help_download",
 }
 
 

@@ -58,10 +58,116 @@
     });
   }
 
+  // Accessible mode: each cell carries its column's name, so that the stylesheet can set a
+  // table out line by line on a narrow screen; the table keeps its roles for screen readers.
+  function prepareLinearTables() {
+    if (!document.documentElement.classList.contains("accessible-mode")) {
+      return;
+    }
+    var colon = document.documentElement.lang === "fr" ? " : " : ": ";
+    document.querySelectorAll("table.portal-table").forEach(function (table) {
+      var headers = [];
+      table.querySelectorAll("thead th").forEach(function (th) {
+        headers.push(th.textContent.trim());
+      });
+      if (!headers.length) {
+        return;
+      }
+      table.setAttribute("role", "table");
+      table.querySelectorAll("tr").forEach(function (row) {
+        row.setAttribute("role", "row");
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (row.parentElement.tagName === "THEAD") {
+            cell.setAttribute("role", "columnheader");
+            return;
+          }
+          cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
+          var label = headers[index] || "";
+          cell.setAttribute("data-label", label && cell.textContent.trim() ? label + colon : "");
+        });
+      });
+      table.querySelectorAll("thead, tbody").forEach(function (group) {
+        group.setAttribute("role", "rowgroup");
+      });
+      table.setAttribute("data-linear", "");
+    });
+  }
+
+  // Accessible mode shortcuts (Ctrl+f, Ctrl+h, Ctrl+a, Ctrl+q; w leaves a table): the page says
+  // where each leads (data-shortcut-*), only when the mode and its shortcuts are on. They never
+  // act while the user types in a field.
+  function typing(target) {
+    if (!target || !target.tagName) {
+      return false;
+    }
+    var tag = target.tagName.toLowerCase();
+    if (tag === "textarea" || tag === "select" || target.isContentEditable) {
+      return true;
+    }
+    if (tag !== "input") {
+      return false;
+    }
+    var notTyped = ["button", "submit", "reset", "checkbox", "radio", "file", "image", "range"];
+    return notTyped.indexOf((target.type || "text").toLowerCase()) === -1;
+  }
+
+  function focusAfter(element) {
+    var focusable = Array.prototype.filter.call(
+      document.querySelectorAll(
+        "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), " +
+          "select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])"
+      ),
+      function (candidate) {
+        return candidate.offsetParent !== null || candidate === document.activeElement;
+      }
+    );
+    for (var i = 0; i < focusable.length; i++) {
+      var candidate = focusable[i];
+      if (
+        !element.contains(candidate) &&
+        element.compareDocumentPosition(candidate) & Node.DOCUMENT_POSITION_FOLLOWING
+      ) {
+        candidate.focus();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function setUpShortcuts() {
+    var targets = document.body.dataset;
+    var keys = { f: targets.shortcutF, h: targets.shortcutH, a: targets.shortcutA, q: targets.shortcutQ };
+    if (!keys.h && !keys.a) {
+      return;
+    }
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || typing(event.target)) {
+        return;
+      }
+      var key = (event.key || "").toLowerCase();
+      if (event.ctrlKey && !event.altKey && !event.shiftKey && !event.metaKey && keys[key]) {
+        event.preventDefault();
+        window.location.assign(keys[key]);
+        return;
+      }
+      if (key === "w" && !event.ctrlKey && !event.altKey && !event.metaKey) {
+        var table = event.target.closest && event.target.closest("table, [data-scroll-box]");
+        if (table) {
+          var box = table.closest("[data-scroll-box]") || table;
+          if (focusAfter(box)) {
+            event.preventDefault();
+          }
+        }
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpPasswordToggles();
     focusWhatWasSaid();
+    prepareLinearTables();
     updateScrollBoxes();
     window.addEventListener("resize", updateScrollBoxes);
+    setUpShortcuts();
   });
 })();

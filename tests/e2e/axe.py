@@ -22,6 +22,20 @@ def axe_violations(page) -> list[dict]:
     return result["violations"]
 
 
+def axe_rule_violations(page, rules: list[str]) -> list[dict]:
+    """The violations of some axe rules only (for example the AAA ``color-contrast-enhanced``)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """rules => axe.run(document, {
+            runOnly: {type: 'rule', values: rules},
+            resultTypes: ['violations'],
+        })""",
+        rules,
+    )
+    return result["violations"]
+
+
 def describe(violations: list[dict]) -> str:
     lines = []
     for violation in violations:

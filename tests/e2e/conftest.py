@@ -72,3 +72,10 @@ def set_language(context, live_server, language: str) -> None:
     context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     )
+
+
+def set_accessible_mode(context, live_server, on: bool) -> None:
+    """This browser's choice (the login page's); a logged-in user's account has its own."""
+    context.add_cookies(
+        [{"name": "imuse_accessible", "value": "1" if on else "0", "url": live_server.url}]
+    )

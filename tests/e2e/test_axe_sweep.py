@@ -1,34 +1,47 @@
 """axe-core (WCAG 2.0/2.1/2.2 A and AA) on every page a family or an anonymous user can reach,
-in French and in English, including the states with errors."""
+in French and in English, in the standard and the accessible modes, including the states with
+errors; in the accessible mode, the AAA contrast rule (7:1) too."""
 
 import pytest
 
-from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import log_in_as, set_language
+from tests.e2e.axe import axe_rule_violations, axe_violations, describe
+from tests.e2e.conftest import log_in_as, set_accessible_mode, set_language
 from tests.urlwalk import readable_pages
 
 
+@pytest.mark.parametrize("mode", ["standard", "accessible"])
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_every_portal_page_passes_axe(world, context, live_server, page, language):
+def test_every_portal_page_passes_axe(world, context, live_server, page, language, mode):
+    accessible = mode == "accessible"
     set_language(context, live_server, language)
     anonymous = context.browser.new_context(
         base_url=live_server.url, bypass_csp=True, locale="fr-FR"
     )
     set_language(anonymous, live_server, language)
+    set_accessible_mode(anonymous, live_server, accessible)
+    world.family_a.user.accessible_mode = accessible
+    world.family_a.user.save(update_fields=["accessible_mode"])
     log_in_as(context, live_server, world.family_a.user)
     anonymous_page = anonymous.new_page()
     failures = []
     visited = 0
 
     def check(tab, what: str) -> None:
-        if violations := axe_violations(tab):
-            failures.append(f"{what} ({language}):\n{describe(violations)}")
+        in_mode = tab.evaluate("document.documentElement.classList.contains('accessible-mode')")
+        if in_mode != accessible:
+            failures.append(f"{what} ({language}, {mode}): shown in the other mode")
+        violations = axe_violations(tab)
+        if accessible:
+            violations += axe_rule_violations(tab, ["color-contrast-enhanced"])
+        if violations:
+            failures.append(f"{what} ({language}, {mode}):\n{describe(violations)}")
 
     try:
         for url, user in readable_pages(world):
             tab = page if user is not None else anonymous_page
             assert tab.goto(url).status == 200, url
             visited += 1
+            print(f"axe ({language}, {mode}): {url} as {'family A' if user else 'a visitor'}")
             check(tab, url)
         # States a family also meets: the login form with errors, a missing page.
         anonymous_page.goto("/connexion/")

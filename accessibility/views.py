@@ -1,0 +1,120 @@
+"""Accessibilité: the menu, the accessible mode and its shortcuts, Aide, Plan, and the
+accessibility statement."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accessibility.preferences import remember
+from accounts.access import family_only, public
+from accounts.views import safe_next
+
+SHORTCUTS = [
+    ("Ctrl + f", gettext_lazy("Family record")),
+    ("Ctrl + h", gettext_lazy("Home")),
+    ("Ctrl + a", gettext_lazy("Accessibility menu")),
+    ("Ctrl + q", gettext_lazy("Log out")),
+    ("w", gettext_lazy("Leave the current table")),
+]
+
+
+def _home(request) -> str:
+    user = request.user
+    return reverse("home") if getattr(user, "is_family", False) else reverse("accounts:login")
+
+
+def _back(request) -> str:
+    """Where *Retour* leads: the page the user came from (given as ``next``), else home."""
+    return safe_next(request, request.GET.get("next"), _home(request))
+
+
+@family_only
+@require_safe
+def menu(request):
+    """Menu Accessibilité: the mode, the shortcuts, Aide, Plan and the statement."""
+    return render(
+        request,
+        "accessibility/menu.html",
+        {"page_title": gettext_lazy("Accessibility"), "shortcuts": SHORTCUTS},
+    )
+
+
+def _switch(request, field: str):
+    next_url = safe_next(request, request.POST.get("next"), _home(request))
+    response = HttpResponseRedirect(next_url)
+    value = request.POST.get(field)
+    if value in {"0", "1"}:
+        remember(request, response, **{field: value == "1"})
+    return response
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def mode(request):
+    """The accessible mode switch of every page (and of the login page)."""
+    if request.method != "POST":
+        return HttpResponseRedirect(_home(request))  # a typed address changes nothing
+    return _switch(request, "accessible")
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def shortcuts(request):
+    """Turns the keyboard shortcuts of the accessible mode on or off."""
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("accessibility:help"))
+    return _switch(request, "shortcuts")
+
+
+@public
+@require_safe
+def help_page(request):
+    """Aide: how to use the portal, the accessible mode and its shortcuts; *Télécharger*."""
+    return render(
+        request,
+        "accessibility/help.html",
+        {
+            "page_title": gettext_lazy("Help - Accessibility"),
+            "shortcuts": SHORTCUTS,
+            "back_url": _back(request),
+        },
+    )
+
+
+@public
+@require_safe
+def help_download(request):
+    """The help as a plain text file, readable by any tool, to keep or print."""
+    text = render_to_string("accessibility/help.txt", {"shortcuts": SHORTCUTS}, request=request)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    name = _("portal-help")
+    response["Content-Disposition"] = f'attachment; filename="{name}.txt"'
+    return response
+
+
+@public
+@require_safe
+def plan(request):
+    """Plan: the site map of the guide, as nested lists of links."""
+    return render(
+        request,
+        "accessibility/plan.html",
+        {"page_title": gettext_lazy("Site map"), "back_url": _back(request)},
+    )
+
+
+@public
+@require_safe
+def statement(request):
+    """Déclaration d'accessibilité (RGAA): the level claimed, the tests, how to report."""
+    return render(
+        request,
+        "accessibility/statement.html",
+        {"page_title": gettext_lazy("Accessibility statement"), "back_url": _back(request)},
+    )
