@@ -24,6 +24,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.admin_a11y import LabelledWidgetsMixin
+
 TENANT_SHARED = "__shared__"
 
 
@@ -127,7 +129,7 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
-class TenantAdminMixin:
+class TenantAdminMixin(LabelledWidgetsMixin):
     """Scopes a ModelAdmin or an inline to the staff user's establishment.
 
     Lists, change views, deletions and actions go through ``get_queryset``; autocomplete

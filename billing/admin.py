@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_a11y import LabelledWidgetsMixin
 from accounts.exports import csv_response, spreadsheet_safe
 from accounts.tenancy import TenantAdminMixin, staff_scope
 from billing import services
@@ -35,7 +36,7 @@ class InvoiceLineForm(forms.ModelForm):
         localized_fields = ["quantity", "unit_price"]  # "12,50" in French, as staff type it
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(LabelledWidgetsMixin, admin.TabularInline):
     """The lines of a draft; an issued invoice's lines are shown, never changed."""
 
     model = InvoiceLine

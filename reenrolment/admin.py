@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +32,9 @@ class CampaignAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_filter = ["school_year", "establishment"]
     search_fields = ["name"]
     autocomplete_fields = ["school_year"]
-    filter_horizontal = ["required_documents"]
+    # Plain checkboxes, rather than Django's two-box widget (its icons carry ARIA attributes
+    # screen readers do not accept there).
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [OfferInline]
     fieldsets = [
         (None, {"fields": ["establishment", "name", "school_year", "opens_at", "closes_at"]}),

@@ -4,9 +4,12 @@ errors; in the accessible mode, the AAA contrast rule (7:1) too."""
 
 import pytest
 
+from reenrolment.tests.test_services import open_campaign
 from tests.e2e.axe import axe_rule_violations, axe_violations, describe
 from tests.e2e.conftest import log_in_as, set_accessible_mode, set_language
 from tests.urlwalk import readable_pages
+
+STEPS = ["coordonnees", "autorisations", "documents", "cours", "recapitulatif", "finalisation"]
 
 
 @pytest.mark.parametrize("mode", ["standard", "accessible"])
@@ -66,6 +69,25 @@ def test_every_portal_page_passes_axe(world, context, live_server, page, languag
         page.locator("main button[type=submit]").click()
         page.wait_for_selector("#error-summary")
         check(page, "password change with errors")
+        # Every step of a re-enrolment while a campaign is open.
+        open_campaign(world.establishment_1, seats=10, all_steps=True)
+        irina = world.family_a.students[0]
+        page.goto(f"/reinscription/{irina.pk}/")
+        check(page, "re-enrolment start")
+        page.locator("main form button[name=action][value=start]").click()
+        for step in STEPS:
+            page.goto(f"/reinscription/{irina.pk}/{step}/")
+            check(page, f"re-enrolment step {step}")
+        # A staff member on a family page: the 403 page.
+        staff = context.browser.new_context(base_url=live_server.url, locale="fr-FR")
+        set_language(staff, live_server, language)
+        world.staff_1.accessible_mode = accessible
+        world.staff_1.save(update_fields=["accessible_mode"])
+        log_in_as(staff, live_server, world.staff_1)
+        staff_page = staff.new_page()
+        assert staff_page.goto("/").status == 403
+        check(staff_page, "403")
+        staff.close()
     finally:
         anonymous.close()
     assert visited == len(list(readable_pages(world)))
