@@ -12,6 +12,11 @@ from django.dispatch import receiver
 MODE_COOKIE = "imuse_accessible"
 SHORTCUTS_COOKIE = "imuse_shortcuts"
 COOKIE_AGE = 60 * 60 * 24 * 365
+# "1"/"0": chosen in this browser while logged out (the next login keeps it on the account);
+# "a1"/"a0": carried from an account, so that the login page looks the same next time, but
+# never written onto another account (a shared computer).
+CHOSEN = {"1": True, "0": False}
+CARRIED = {"a1": True, "a0": False}
 
 
 @dataclass(frozen=True)
@@ -21,10 +26,19 @@ class Preferences:
 
 
 def _cookie_flag(request, name: str, default: bool) -> bool:
-    value = request.COOKIES.get(name)
-    if value in {"0", "1"}:
-        return value == "1"
-    return default
+    value = request.COOKIES.get(name, "")
+    return {**CHOSEN, **CARRIED}.get(value, default)
+
+
+def _set_cookie(response, name: str, value: str) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
 
 
 def preferences_for(request) -> Preferences:
@@ -39,20 +53,14 @@ def preferences_for(request) -> Preferences:
 def remember(request, response, *, accessible: bool | None = None, shortcuts: bool | None = None):
     """Keep a choice on the account (when logged in) and in this browser."""
     changes = {}
+    carried = "a" if request.user.is_authenticated else ""
     for cookie, field, value in (
         (MODE_COOKIE, "accessible_mode", accessible),
         (SHORTCUTS_COOKIE, "shortcuts_enabled", shortcuts),
     ):
         if value is None:
             continue
-        response.set_cookie(
-            cookie,
-            "1" if value else "0",
-            max_age=COOKIE_AGE,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-        )
+        _set_cookie(response, cookie, carried + ("1" if value else "0"))
         changes[field] = value
     user = request.user
     if user.is_authenticated and any(getattr(user, f) != v for f, v in changes.items()):
@@ -71,8 +79,27 @@ def keep_the_login_pages_choice(sender, request, user, **kwargs):
     fields = ((MODE_COOKIE, "accessible_mode"), (SHORTCUTS_COOKIE, "shortcuts_enabled"))
     for cookie, field in fields:
         value = request.COOKIES.get(cookie)
-        if value in {"0", "1"} and getattr(user, field) != (value == "1"):
-            setattr(user, field, value == "1")
+        if value in CHOSEN and getattr(user, field) != CHOSEN[value]:
+            setattr(user, field, CHOSEN[value])
             changes[field] = True
     if changes:
         user.save(update_fields=list(changes))
+    # The choice is now this account's: the cookies say so from this response on
+    # (``PreferencesCookieMiddleware``), so that the next person to log in here keeps theirs.
+    request._accessibility_carry = True
+
+
+class PreferencesCookieMiddleware:
+    """After a login, this browser's cookies carry the account's choices ("a1"/"a0") instead
+    of a choice of the login page, which the next login would otherwise copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(request, "_accessibility_carry", False) and user is not None:
+            _set_cookie(response, MODE_COOKIE, "a1" if user.accessible_mode else "a0")
+            _set_cookie(response, SHORTCUTS_COOKIE, "a1" if user.shortcuts_enabled else "a0")
+        return response

@@ -3,10 +3,12 @@ accessibility statement."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -45,12 +47,22 @@ def menu(request):
     )
 
 
+SWITCHED = {
+    ("accessible", True): gettext_lazy("The accessible mode is on."),
+    ("accessible", False): gettext_lazy("The standard mode is back."),
+    ("shortcuts", True): gettext_lazy("The keyboard shortcuts are on (in the accessible mode)."),
+    ("shortcuts", False): gettext_lazy("The keyboard shortcuts are off."),
+}
+
+
 def _switch(request, field: str):
     next_url = safe_next(request, request.POST.get("next"), _home(request))
     response = HttpResponseRedirect(next_url)
     value = request.POST.get(field)
     if value in {"0", "1"}:
         remember(request, response, **{field: value == "1"})
+        # Said at the top of the page it comes back to, which takes the focus.
+        messages.info(request, SWITCHED[field, value == "1"])
     return response
 
 
@@ -94,7 +106,7 @@ def help_download(request):
     text = render_to_string("accessibility/help.txt", {"shortcuts": SHORTCUTS}, request=request)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     name = _("portal-help")
-    response["Content-Disposition"] = f'attachment; filename="{name}.txt"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.txt")
     return response
 
 

@@ -112,7 +112,7 @@ def render_duplicate(document: Invoice | Payment) -> bytes:
     html = render_to_string("billing/pdf/duplicate.html", duplicate_context(document))
     return weasyprint.HTML(
         string=html, base_url=FONTS.resolve().as_uri() + "/", url_fetcher=_fetcher_class()()
-    ).write_pdf()
+    ).write_pdf(pdf_tags=True)  # tagged: headings and tables reach screen readers
 
 
 def _stored_name(document: Invoice | Payment, language: str) -> str:

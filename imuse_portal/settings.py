@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.access.AccessRuleMiddleware",
+    "accessibility.preferences.PreferencesCookieMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

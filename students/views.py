@@ -57,21 +57,27 @@ def _chosen_id(value: str) -> int | None:
 @family_only
 @require_safe
 def student_list(request):
-    """Élèves: the picker; with one chosen (``?eleve=``), goes to that student's file."""
+    """Élèves: the picker; with one chosen (``?eleve=``), goes to that student's file, on the
+    tab named by ``?onglet=`` (the site map's links) when there is one."""
     students = list(students_for(request))
+    tab = request.GET.get("onglet", "")
+    url_name = TAB_URLS.get(tab, "students:detail")
     if "eleve" in request.GET:
         chosen = _chosen_id(request.GET["eleve"])
         if chosen is not None:
             student = get_student_for(request, chosen)
-            url_name = TAB_URLS.get(request.GET.get("onglet", ""), "students:detail")
             return HttpResponseRedirect(reverse(url_name, args=[student.pk]))
         messages.error(request, _("Choose a student in the list."))
     elif len(students) == 1:
-        return HttpResponseRedirect(reverse("students:detail", args=[students[0].pk]))
+        return HttpResponseRedirect(reverse(url_name, args=[students[0].pk]))
     return render(
         request,
         "students/student_list.html",
-        {"students": students, "page_title": gettext_lazy("Students")},
+        {
+            "students": students,
+            "tab": tab if tab in TAB_URLS else "",
+            "page_title": gettext_lazy("Students"),
+        },
     )
 
 

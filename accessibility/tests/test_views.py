@@ -24,12 +24,14 @@ def test_the_login_page_switches_to_the_accessible_mode_and_this_browser_remembe
     client = client_for(None)
     login = client.get(reverse("accounts:login"))
     assert "accessible-mode" not in html_classes(login)
-    assert "Mode accessible" in page(login).text  # the switch is on the login page too
+    assert "Passer en mode accessible" in page(login).text  # the login page has the switch
     response = client.post(MODE, {"accessible": "1", "next": "/connexion/"})
     assert response["Location"] == "/connexion/"
     assert client.cookies["imuse_accessible"].value == "1"
     again = client.get(reverse("accounts:login"))
-    assert "accessible-mode" in html_classes(again) and "Mode standard" in page(again).text
+    assert "accessible-mode" in html_classes(again)
+    assert "Revenir au mode standard" in page(again).text
+    assert "Le mode accessible est activé." in page(again).text
 
 
 def test_logging_in_keeps_the_choice_made_on_the_login_page(world):
@@ -47,6 +49,35 @@ def test_logging_in_keeps_the_choice_made_on_the_login_page(world):
     world.family_a.user.refresh_from_db()
     assert world.family_a.user.accessible_mode is True
     assert "accessible-mode" in html_classes(client.get(reverse("home")))
+
+
+def test_on_a_shared_computer_one_familys_choice_never_reaches_the_next_account(world):
+    client = client_for(None)
+    login = reverse("accounts:login")
+
+    def log_in(persona, identifier):
+        response = client.post(
+            login,
+            {
+                "establishment": world.establishment_1.pk,
+                "identifier": identifier,
+                "password": "Musique2024",
+            },
+        )
+        assert response.status_code == 302
+        persona.user.refresh_from_db()
+
+    log_in(world.family_a, "abarre1")
+    client.post(MODE, {"accessible": "1", "next": "/"})
+    client.post(reverse("accessibility:shortcuts"), {"shortcuts": "0", "next": "/"})
+    client.post(reverse("accounts:logout"))
+    # The login page still looks as family A left it…
+    assert "accessible-mode" in html_classes(client.get(login))
+    # …but family B's account keeps its own choices.
+    log_in(world.family_b, "bmartin1")
+    assert world.family_b.user.accessible_mode is False
+    assert world.family_b.user.shortcuts_enabled is True
+    assert "accessible-mode" not in html_classes(client.get(reverse("home")))
 
 
 def test_a_family_switches_from_any_page_and_its_account_remembers(world):
@@ -139,7 +170,8 @@ def test_the_statement_says_the_level_the_tests_and_whom_to_write_to(world):
     world.establishment_1.save()
     response = client_for(world.family_a.user).get(reverse("accessibility:statement"))
     text = page(response).text
-    assert "Partiellement conforme" in text and "axe-core" in text
+    assert "Non conforme : aucun audit RGAA" in text and "axe-core" in text
+    assert "Déclaration établie le 2 décembre 2026." in text
     assert "Défenseur des droits" in text
     assert b'href="mailto:accueil@conservatoire1.example.org"' in response.content
 
@@ -149,3 +181,21 @@ def test_pages_link_to_help_site_map_and_statement(world):
         tree = lxml.html.fromstring(client_for(user).get(reverse(url)).content)
         links = [a.text_content().strip() for a in tree.xpath("//footer//a")]
         assert links == ["Aide - Accessibilité", "Plan", "Déclaration d'accessibilité"]
+
+
+def test_the_site_maps_tab_links_lead_to_that_tab_of_the_chosen_student(world):
+    client = client_for(world.family_a.user)  # two students: the picker keeps the tab
+    response = client.get(reverse("students:list") + "?onglet=history")
+    tree = lxml.html.fromstring(response.content)
+    assert tree.xpath("//form[@class='student-picker']//input[@name='onglet']/@value") == [
+        "history"
+    ]
+    irina = world.family_a.students[0]
+    chosen = client.get(reverse("students:list") + f"?onglet=history&eleve={irina.pk}")
+    assert chosen["Location"] == reverse("students:history", args=[irina.pk])
+    single = client_for(world.family_c.user)  # one student: straight to the tab
+    lone = world.family_c.students[0]
+    response = single.get(reverse("students:list") + "?onglet=courses")
+    assert response["Location"] == reverse("students:courses", args=[lone.pk])
+    odd = single.get(reverse("students:list") + "?onglet=<script>")
+    assert odd["Location"] == reverse("students:detail", args=[lone.pk])

@@ -1,5 +1,6 @@
 """Facturation as a family sees it: the guide's ledgers, duplicates read back, and 404s."""
 
+import re
 import subprocess
 from decimal import Decimal
 
@@ -170,7 +171,9 @@ def test_a_duplicate_is_a4_with_its_fonts_embedded(world, tmp_path):
         .content
     )
     pdf_text(data)  # pdftotext present (poppler-utils), or the test says why it stops
-    assert "(A4)" in pdf_tool("pdfinfo", data, tmp_path)
+    info = pdf_tool("pdfinfo", data, tmp_path)
+    assert "(A4)" in info
+    assert re.search(r"Tagged:\s+yes", info)  # headings and tables reach screen readers
     fonts = pdf_tool("pdffonts", data, tmp_path).splitlines()[2:]
     assert fonts and all(" yes yes yes " in line for line in fonts), fonts
 

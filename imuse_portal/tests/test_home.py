@@ -27,7 +27,7 @@ def test_home_shows_the_establishments_welcome_text(world):
     response = client_for(world.family_a.user).get(reverse("home"))
     html = response.content.decode()
     assert (
-        '<div class="portal-welcome" lang="fr">'
+        '<div lang="fr">'
         "<p>Bienvenue &lt;b&gt;aux familles&lt;/b&gt;<br>du conservatoire, il vous permet :</p>"
         "<ul><li>de consulter</li><li>de modifier</li></ul>"
         "<p>Bonne année musicale.</p></div>"

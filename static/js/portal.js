@@ -66,30 +66,66 @@
     }
     var colon = document.documentElement.lang === "fr" ? " : " : ": ";
     document.querySelectorAll("table.portal-table").forEach(function (table) {
-      var headers = [];
-      table.querySelectorAll("thead th").forEach(function (th) {
-        headers.push(th.textContent.trim());
-      });
-      if (!headers.length) {
-        return;
+      var headRows = table.tHead ? table.tHead.rows : [];
+      if (headRows.length !== 1) {
+        return; // a table of several header rows keeps its scrolling box
       }
+      // Each column's name, a header spanning several columns naming each of them.
+      var headers = [];
+      Array.prototype.forEach.call(headRows[0].cells, function (th) {
+        for (var span = 0; span < (th.colSpan || 1); span++) {
+          headers.push(th.textContent.trim());
+        }
+      });
       table.setAttribute("role", "table");
-      table.querySelectorAll("tr").forEach(function (row) {
-        row.setAttribute("role", "row");
-        Array.prototype.forEach.call(row.children, function (cell, index) {
-          if (row.parentElement.tagName === "THEAD") {
-            cell.setAttribute("role", "columnheader");
-            return;
-          }
-          cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
-          var label = headers[index] || "";
-          cell.setAttribute("data-label", label && cell.textContent.trim() ? label + colon : "");
+      Array.prototype.forEach.call(headRows[0].cells, function (th) {
+        th.setAttribute("role", "columnheader");
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        body.setAttribute("role", "rowgroup");
+        Array.prototype.forEach.call(body.rows, function (row) {
+          row.setAttribute("role", "row");
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            var span = cell.colSpan || 1;
+            cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
+            // A cell across several columns (a table's "nothing yet" line) has no one name.
+            var label = span === 1 ? headers[column] || "" : "";
+            var shown = cell.textContent.trim() || cell.querySelector("img, input, select, button");
+            cell.setAttribute("data-label", label && shown ? label + colon : "");
+            column += span;
+          });
         });
       });
-      table.querySelectorAll("thead, tbody").forEach(function (group) {
-        group.setAttribute("role", "rowgroup");
-      });
-      table.setAttribute("data-linear", "");
+      if (table.tHead) {
+        table.tHead.setAttribute("role", "rowgroup");
+        Array.prototype.forEach.call(headRows, function (row) {
+          row.setAttribute("role", "row");
+        });
+      }
+      if (table.tFoot) {
+        table.tFoot.setAttribute("role", "rowgroup");
+        Array.prototype.forEach.call(table.tFoot.rows, function (row) {
+          row.setAttribute("role", "row");
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
+          });
+        });
+      }
+      table.setAttribute("data-linear-ready", "");
+    });
+    updateLinearTables();
+  }
+
+  // A prepared table is set out line by line only when it would not fit its box: measured
+  // again when the window changes size.
+  function updateLinearTables() {
+    document.querySelectorAll("table[data-linear-ready]").forEach(function (table) {
+      var box = table.closest("[data-scroll-box]") || table.parentElement;
+      table.removeAttribute("data-linear");
+      if (box.scrollWidth > box.clientWidth + 1) {
+        table.setAttribute("data-linear", "");
+      }
     });
   }
 
@@ -102,6 +138,10 @@
     }
     var tag = target.tagName.toLowerCase();
     if (tag === "textarea" || tag === "select" || target.isContentEditable) {
+      return true;
+    }
+    var role = target.getAttribute("role");
+    if (["textbox", "searchbox", "combobox", "spinbutton"].indexOf(role) !== -1) {
       return true;
     }
     if (tag !== "input") {
@@ -150,7 +190,7 @@
         window.location.assign(keys[key]);
         return;
       }
-      if (key === "w" && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      if (key === "w" && !event.ctrlKey && !event.altKey && !event.metaKey && !event.shiftKey) {
         var table = event.target.closest && event.target.closest("table, [data-scroll-box]");
         if (table) {
           var box = table.closest("[data-scroll-box]") || table;
@@ -167,7 +207,10 @@
     focusWhatWasSaid();
     prepareLinearTables();
     updateScrollBoxes();
-    window.addEventListener("resize", updateScrollBoxes);
+    window.addEventListener("resize", function () {
+      updateLinearTables();
+      updateScrollBoxes();
+    });
     setUpShortcuts();
   });
 })();

@@ -18,9 +18,10 @@ def test_switched_on_from_the_login_page_with_the_keyboard_and_kept_after_login(
     assert not accessible(page)
     page.keyboard.press("Tab")  # the skip link
     page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Mode accessible")).to_be_focused()
+    expect(page.get_by_role("button", name="Passer en mode accessible")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Mode standard")).to_be_visible()
+    expect(page.get_by_role("button", name="Revenir au mode standard")).to_be_visible()
+    expect(page.locator(".portal-messages")).to_be_focused()  # "Le mode accessible est activé."
     assert accessible(page)
     assert axe_violations(page) == []
     page.keyboard.press("Tab")
@@ -83,6 +84,28 @@ def test_shortcuts_turned_off_do_nothing(world, context, live_server, page):
     world.family_a.user.save()
     log_in_as(context, live_server, world.family_a.user)
     page.goto("/facturation/")
+    assert page.evaluate("Object.keys(document.body.dataset)") == []  # no targets given
     page.keyboard.press("Control+h")
-    page.wait_for_timeout(300)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Facturation")
     expect(page).to_have_url(re.compile(r"/facturation/$"))
+
+
+def test_wide_tables_are_set_out_line_by_line_on_a_wide_screen_too(
+    world, context, live_server, page
+):
+    """With the accessible mode's large text, a course's evaluations table no longer fits a
+    desktop width: it is set out line by line rather than cut or scrolled."""
+    world.family_a.user.accessible_mode = True
+    world.family_a.user.save()
+    log_in_as(context, live_server, world.family_a.user)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    irina = world.family_a.students[0]
+    for url in (f"/eleves/{irina.pk}/cours/{world.enrolment_a.pk}/", "/facturation/locations/"):
+        page.goto(url)
+        overflowing = page.evaluate(
+            """() => [...document.querySelectorAll('[data-scroll-box]')]
+                .filter(box => box.scrollWidth > box.clientWidth + 1).length"""
+        )
+        assert overflowing == 0, url
+    page.goto(f"/eleves/{irina.pk}/cours/{world.enrolment_a.pk}/")
+    assert page.locator("table[data-linear]").count() >= 1

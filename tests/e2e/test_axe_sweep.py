@@ -3,6 +3,7 @@ in French and in English, in the standard and the accessible modes, including th
 errors; in the accessible mode, the AAA contrast rule (7:1) too."""
 
 import pytest
+from playwright.sync_api import expect
 
 from reenrolment.tests.test_services import open_campaign
 from tests.e2e.axe import axe_rule_violations, axe_violations, describe
@@ -78,6 +79,12 @@ def test_every_portal_page_passes_axe(world, context, live_server, page, languag
         for step in STEPS:
             page.goto(f"/reinscription/{irina.pk}/{step}/")
             check(page, f"re-enrolment step {step}")
+        # A document sent from the wizard, with its way back to it.
+        back = f"/reinscription/{irina.pk}/documents/"
+        page.goto(f"/famille/documents/{world.family_document_type.pk}/?retour={back}")
+        back_link = "Retour à la réinscription" if language == "fr" else "Back to the re-enrolment"
+        expect(page.get_by_role("link", name=back_link)).to_be_visible()
+        check(page, "a document page from the wizard")
         # A staff member on a family page: the 403 page.
         staff = context.browser.new_context(base_url=live_server.url, locale="fr-FR")
         set_language(staff, live_server, language)

@@ -4,7 +4,9 @@ focus, every field labelled, and nothing to scroll sideways but data tables insi
 scrolling region. Forms with errors: each field says its error through aria-describedby."""
 
 import pytest
+from playwright.sync_api import expect
 
+from tests.e2e.axe import axe_rule_violations, axe_violations, describe
 from tests.e2e.conftest import log_in_as, set_accessible_mode
 from tests.urlwalk import readable_pages
 
@@ -23,7 +25,20 @@ PAGE_FACTS = """() => {
     return !el.closest('[data-scroll-box][role=region][aria-labelledby], ' +
                        '[data-scroll-box][role=region][aria-label]');
   });
+  // The smallest text shown (the accessible mode promises 20 px and more).
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let smallest = 1000, where = '';
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || !parent || !visible(parent)) continue;
+    const style = getComputedStyle(parent);
+    if (style.position === 'absolute' && style.clip !== 'auto') continue;  // screen readers only
+    const size = parseFloat(style.fontSize);
+    if (size < smallest) { smallest = size; where = parent.tagName + '.' + parent.className; }
+  }
   return {
+    smallest: smallest,
+    smallestWhere: where,
     lang: document.documentElement.lang,
     title: document.title,
     h1: document.querySelectorAll('h1').length,
@@ -63,6 +78,14 @@ def test_every_page_holds_at_320_px_with_title_h1_skip_link_and_labels(
                 problems.append(f"scrolls sideways at 320 px: {facts['wide']}")
             if facts["unlabelled"]:
                 problems.append(f"fields without a label: {facts['unlabelled']}")
+            if accessible and facts["smallest"] < 19.5:
+                problems.append(f"text of {facts['smallest']} px: {facts['smallestWhere']}")
+            if accessible:
+                violations = axe_violations(tab) + axe_rule_violations(
+                    tab, ["color-contrast-enhanced"]
+                )
+                if violations:
+                    problems.append(f"axe at 320 px:\n{describe(violations)}")
             if facts["title"] in titles:
                 problems.append(f"same title as {titles[facts['title']]}")
             titles[facts["title"]] = url
@@ -87,12 +110,15 @@ def test_fields_in_error_say_their_error_through_aria_describedby(
     page.goto("/famille/")
     page.get_by_label("Code postal").fill("ABC")
     page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#error-summary")).to_be_visible()
     checks.append(("identity", page.evaluate(ERRORS_LINKED)))
     page.goto(f"/facturation/paiement-test/{world.attempt_a.reference}/")
     page.locator("main button[value=pay]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
     checks.append(("card", page.evaluate(ERRORS_LINKED)))
     page.goto("/mot-de-passe/")
     page.locator("main button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
     checks.append(("password", page.evaluate(ERRORS_LINKED)))
     for name, (invalid, unlinked) in checks:
         assert invalid > 0, name
