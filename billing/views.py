@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import family_only, public
+from accounts.headers import PDF_POLICY
 from accounts.tenancy import family_id_for, get_object_for, scoped
 from billing import pdf, services
 from billing.exceptions import BillingError, PaymentRefused
@@ -66,6 +67,7 @@ def pdf_response(document: Invoice | Payment) -> HttpResponse:
     response = HttpResponse(pdf.duplicate_bytes(document), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.download_name()}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = PDF_POLICY
     return response
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import family_only
+from accounts.headers import FILE_POLICY, PDF_POLICY
 from accounts.tenancy import get_object_for
 from family import services
 from family.exceptions import FamilyError
@@ -250,8 +251,8 @@ def document_response(document: Document, *, inline: bool = False) -> FileRespon
         content_type=document.mime_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    if not (inline and document.mime_type == "application/pdf"):
-        # Nothing in the file may run. (Browsers refuse to show a PDF in a sandbox, so a PDF
-        # opened in the browser, for staff, relies on its check: no script, no action.)
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Nothing in the file may run. (Browsers refuse to show a PDF in a sandbox, so a PDF
+    # opened in the browser, for staff, relies on its check: no script, no action.)
+    inline_pdf = inline and document.mime_type == "application/pdf"
+    response["Content-Security-Policy"] = PDF_POLICY if inline_pdf else FILE_POLICY
     return response

@@ -58,7 +58,7 @@ def test_every_page_holds_at_320_px_with_title_h1_skip_link_and_labels(
     world.family_a.user.save(update_fields=["accessible_mode"])
     log_in_as(context, live_server, world.family_a.user)
     anonymous = context.browser.new_context(
-        base_url=live_server.url, locale="fr-FR", viewport=NARROW
+        base_url=live_server.url, bypass_csp=True, locale="fr-FR", viewport=NARROW
     )
     set_accessible_mode(anonymous, live_server, accessible)
     visitor = anonymous.new_page()
