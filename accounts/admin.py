@@ -1,8 +1,11 @@
+import json
+
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_forms import (
@@ -10,7 +13,7 @@ from accounts.admin_forms import (
     PortalUserChangeForm,
     PortalUserCreationForm,
 )
-from accounts.models import Establishment, User
+from accounts.models import AuditEntry, Establishment, User
 from accounts.tenancy import TenantAdminMixin
 
 
@@ -112,4 +115,38 @@ class LoginLockAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """The audit log: read, filtered, searched; never written nor changed from here."""
+
+    list_display = ["created_at", "action", "actor_label", "object_repr", "establishment"]
+    list_filter = ["action", "establishment"]
+    search_fields = ["object_repr", "actor_label", "action"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "establishment",
+        "action",
+        "actor_label",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "shown_details",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("details"))
+    def shown_details(self, entry):
+        return format_html("<pre>{}</pre>", json.dumps(entry.details, indent=2, ensure_ascii=False))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -179,3 +179,42 @@ class User(AbstractUser):
     @property
     def is_family(self) -> bool:
         return self.is_authenticated and not self.is_staff and self.establishment_id is not None
+
+
+class AuditEntry(models.Model):
+    """One staff decision or family request, as it happened: who, when, which establishment,
+    what, on which record, and for record changes the values before and after. Written in the
+    transaction of the change it tells of (``accounts.audit.record``); never changed."""
+
+    establishment = models.ForeignKey(
+        Establishment,
+        verbose_name=_("establishment"),
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("by (login)"), max_length=150, blank=True)
+    object_type = models.CharField(_("record type"), max_length=100, blank=True)
+    object_id = models.CharField(_("record id"), max_length=40, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["establishment", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"

@@ -21,6 +21,7 @@ STAFF_ACCOUNT_PERMISSIONS = (
     "view_user",
     "add_user",
     "change_user",
+    "view_auditentry",
 )
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
 from billing import numbering
 from billing.exceptions import BillingError, PaymentRefused
 from billing.models import (
@@ -140,6 +141,14 @@ def invoice_issue(*, invoice: Invoice, issued_by=None, on: date | None = None) -
             )
     invoice.total = total
     _issue(invoice, kind=invoice.kind, on=on or invoice.date or _today(), issued_by=issued_by)
+    audit.record(
+        action="billing.credit_note.issued" if invoice.is_credit_note else "billing.invoice.issued",
+        actor=issued_by,
+        establishment_id=invoice.establishment_id,
+        obj=invoice,
+        total=str(invoice.total),
+        family=invoice.family.name,
+    )
     logger.info(
         "billing.invoice.issued %s by user %s", invoice.number, getattr(issued_by, "pk", None)
     )
@@ -242,6 +251,14 @@ def payment_issue(*, payment: Payment, recorded_by=None) -> Payment:
     if payment.pk is not None or payment.is_issued:
         raise BillingError(_("This payment is already recorded."))
     _issue(payment, kind=DocumentKind.RECEIPT, on=payment.date or _today(), issued_by=recorded_by)
+    audit.record(
+        action="billing.payment.recorded",
+        actor=recorded_by,
+        establishment_id=payment.establishment_id,
+        obj=payment,
+        amount=str(payment.amount),
+        mode=payment.mode,
+    )
     logger.info(
         "billing.payment.recorded %s by user %s", payment.number, getattr(recorded_by, "pk", None)
     )

@@ -6,6 +6,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import audit
 from accounts.tenancy import TenantAdminMixin
 from family import services
 from family.exceptions import FamilyError
@@ -483,6 +484,13 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
         document = self.get_object(request, object_id)
         if document is None or not self.has_view_permission(request, document):
             raise Http404
+        # A family's file read by the staff is in the audit log too.
+        audit.record(
+            action="family.document.read",
+            actor=request.user,
+            establishment_id=document.establishment_id,
+            obj=document,
+        )
         return document_response(document, inline=request.GET.get("apercu") == "1")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

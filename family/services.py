@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
 from accounts.emails import queue_mail
 from accounts.models import User
 from family.exceptions import FamilyError
@@ -236,6 +237,13 @@ def change_request_submit(*, record, values: dict, requested_by) -> ChangeReques
     pending.changes = changes
     pending.requested_by = requested_by
     pending.save()
+    audit.record(
+        action="family.change.requested",
+        actor=requested_by,
+        establishment_id=record.establishment_id,
+        obj=record,
+        changes=changes,
+    )
     _tell_family(pending, "change_request_received", record=record)
     return pending
 
@@ -283,6 +291,14 @@ def change_request_approve(
     change_request.decided_by = decided_by
     change_request.decided_at = now()
     change_request.save()
+    audit.record(
+        action="family.change.approved",
+        actor=decided_by,
+        establishment_id=change_request.establishment_id,
+        obj=record,
+        changes={k: v for k, v in change_request.changes.items() if k not in skipped},
+        left_as_they_were=skipped,
+    )
     _tell_family(change_request, "change_request_outcome", record=record, skipped=skipped)
     return skipped
 
@@ -301,6 +317,14 @@ def change_request_reject(*, change_request: ChangeRequest, decided_by, reason: 
     change_request.decided_at = now()
     change_request.save()
     record = change_request.content_type.get_object_for_this_type(pk=change_request.object_id)
+    audit.record(
+        action="family.change.rejected",
+        actor=decided_by,
+        establishment_id=change_request.establishment_id,
+        obj=record,
+        changes=change_request.changes,
+        reason=change_request.reason,
+    )
     _tell_family(change_request, "change_request_outcome", record=record, skipped=[])
 
 
@@ -390,7 +414,18 @@ def document_submit(*, document: Document, submitted_by) -> Document:
     document.status = Document.Status.RECEIVED
     document.submitted_at = now()
     document.save(update_fields=["status", "submitted_at"])
+    _audit_document(document, "family.document.sent", submitted_by)
     return document
+
+
+def _audit_document(document: Document, action: str, actor, **details) -> None:
+    audit.record(
+        action=action,
+        actor=actor,
+        establishment_id=document.establishment_id,
+        obj=document,
+        **details,
+    )
 
 
 @transaction.atomic
@@ -420,6 +455,7 @@ def document_accept(*, document: Document, decided_by) -> Document:
     document.decided_by = decided_by
     document.decided_at = now()
     document.save(update_fields=["status", "decided_by", "decided_at"])
+    _audit_document(document, "family.document.accepted", decided_by)
     return document
 
 
@@ -435,6 +471,7 @@ def document_refuse(*, document: Document, decided_by, reason: str) -> Document:
     document.decided_by = decided_by
     document.decided_at = now()
     document.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    _audit_document(document, "family.document.refused", decided_by, reason=document.reason)
     mail_family(document.family, "document_refused", {"document": document})
     return document
 

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from imuse_portal import views
+from imuse_portal import operations, views
 
 admin.site.site_header = "iMuse"
 admin.site.site_title = "iMuse"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", operations.healthz, name="healthz"),
     path("", include("accounts.urls")),
     path("famille/", include("family.urls")),
     path("eleves/", include("students.urls")),

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
 from family.services import mail_family
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
@@ -197,7 +198,18 @@ def request_submit(*, request: ReenrolmentRequest, submitted_by, demands: str) -
     request.submitted_at = now()
     request.submitted_by = submitted_by
     request.save()
+    _audit(request, "reenrolment.request.sent", submitted_by, demands=request.demands)
     _tell_family(request, "reenrolment_submitted")
+
+
+def _audit(request: ReenrolmentRequest, action: str, actor, **details) -> None:
+    audit.record(
+        action=action,
+        actor=actor,
+        establishment_id=request.establishment_id,
+        obj=request,
+        **details,
+    )
 
 
 def _sent_documents(request: ReenrolmentRequest) -> list:
@@ -248,6 +260,7 @@ def request_validate(*, request: ReenrolmentRequest, decided_by) -> None:
     request.decided_by = decided_by
     request.decided_at = now()
     request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    _audit(request, "reenrolment.request.validated", decided_by)
     _tell_family(request, "reenrolment_outcome")
 
 
@@ -266,4 +279,5 @@ def request_refuse(*, request: ReenrolmentRequest, decided_by, reason: str) -> N
     request.decided_by = decided_by
     request.decided_at = now()
     request.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+    _audit(request, "reenrolment.request.refused", decided_by, reason=request.reason)
     _tell_family(request, "reenrolment_outcome")

@@ -127,6 +127,7 @@ NOT_PAGES = {
     "accessibility:mode",
     "accessibility:shortcuts",
     "accessibility:help_download",
+    "healthz",
 }
 
 
