@@ -17,7 +17,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_staff_group, dispatch_uid="accounts.staff_group_sync")
-        from accounts import admin_queue, checks  # noqa: F401 - registers the system checks
+        from accounts import admin_queue, checks, sessions  # noqa: F401 - checks, signals
         from accounts.selectors import failed_mail_count, locked_login_count
 
         admin_queue.register(

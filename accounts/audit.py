@@ -7,14 +7,15 @@ Actions are named ``<app>.<thing>.<what happened>``: ``family.change.requested``
 
 from __future__ import annotations
 
-from accounts.models import AuditEntry
+from django.apps import apps
 
 
-def record(*, action: str, actor, establishment_id: int, obj=None, **details) -> AuditEntry:
+def record(*, action: str, actor, establishment_id: int, obj=None, **details):
     """Keeps one entry. ``details`` are what the reader needs (the changes before and after, a
     refusal's reason, an amount): never a password nor a file's content."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    # Through the app registry: the tenancy module (which models import) uses this one too.
+    return apps.get_model("accounts", "AuditEntry").objects.create(
         establishment_id=establishment_id,
         action=action,
         actor=user,
@@ -24,3 +25,65 @@ def record(*, action: str, actor, establishment_id: int, obj=None, **details) ->
         object_repr=str(obj)[:200] if obj is not None else "",
         details=details,
     )
+
+
+def _text(value) -> str:
+    if hasattr(value, "all") and callable(value.all):  # a many-to-many's chosen rows
+        return ", ".join(str(item) for item in value.all())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def _establishment_id(request, obj) -> int | None:
+    if obj._meta.label == "accounts.Establishment":
+        return obj.pk
+    return getattr(obj, "establishment_id", None) or request.user.establishment_id
+
+
+SECRET_FIELDS = {"password", "temporary_password"}
+
+
+class AuditedAdminMixin:
+    """What the staff change directly in the admin forms goes to the audit log too:
+    ``admin.<model>.added`` / ``changed`` (each changed field, before and after) / ``deleted``."""
+
+    def save_model(self, request, obj, form, change):
+        before = {name: _text(form.initial.get(name)) for name in form.changed_data}
+        super().save_model(request, obj, form, change)
+        establishment_id = _establishment_id(request, obj)
+        if establishment_id is None:
+            return
+        changes = {
+            name: {
+                "old": "***" if name in SECRET_FIELDS else before[name],
+                "new": "***" if name in SECRET_FIELDS else _text(form.cleaned_data.get(name)),
+            }
+            for name in form.changed_data
+        }
+        record(
+            action=f"admin.{obj._meta.model_name}.{'changed' if change else 'added'}",
+            actor=request.user,
+            establishment_id=establishment_id,
+            obj=obj,
+            changes=changes,
+        )
+
+    def delete_model(self, request, obj):
+        self._audit_deletion(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._audit_deletion(request, obj)
+        super().delete_queryset(request, queryset)
+
+    def _audit_deletion(self, request, obj) -> None:
+        establishment_id = _establishment_id(request, obj)
+        if establishment_id is not None and obj._meta.label != "accounts.Establishment":
+            record(
+                action=f"admin.{obj._meta.model_name}.deleted",
+                actor=request.user,
+                establishment_id=establishment_id,
+                obj=obj,
+            )

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.timezone import now
 
+from accounts import audit
 from accounts.emails import queue_mail
 from accounts.models import User
 from accounts.passwords import generate_temporary_password
@@ -85,6 +86,12 @@ def temporary_password_send(*, establishment, identifier: str, email: str, login
             language=user.language,
             establishment=establishment,
             secret=True,
+        )
+        audit.record(  # who asked is unknown (no login): the account it was mailed for
+            action="accounts.password.generated",
+            actor=None,
+            establishment_id=user.establishment_id,
+            obj=user,
         )
     return True
 

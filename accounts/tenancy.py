@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.admin_a11y import LabelledWidgetsMixin
+from accounts.audit import AuditedAdminMixin
 
 TENANT_SHARED = "__shared__"
 
@@ -129,7 +130,7 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
-class TenantAdminMixin(LabelledWidgetsMixin):
+class TenantAdminMixin(AuditedAdminMixin, LabelledWidgetsMixin):
     """Scopes a ModelAdmin or an inline to the staff user's establishment.
 
     Lists, change views, deletions and actions go through ``get_queryset``; autocomplete

@@ -73,7 +73,7 @@ class GuardianAdmin(TenantAdminMixin, admin.ModelAdmin):
     def create_login(self, request, queryset):
         for guardian in queryset:
             try:
-                user = services.family_login_create(guardian=guardian)
+                user = services.family_login_create(guardian=guardian, created_by=request.user)
             except FamilyError as error:
                 self.message_user(request, error.message, messages.ERROR)
             else:

@@ -53,7 +53,7 @@ def suggested_identifier(guardian: Guardian) -> str:
 
 
 @transaction.atomic
-def family_login_create(*, guardian: Guardian) -> User:
+def family_login_create(*, guardian: Guardian, created_by=None) -> User:
     """Première connexion: the family's login, without a password (the family asks for one
     with "Générer un nouveau mot de passe"), e-mail taken from the guardian."""
     guardian = (
@@ -91,6 +91,13 @@ def family_login_create(*, guardian: Guardian) -> User:
         raise FamilyError(_("This login was just taken: try again.")) from None
     guardian.user = user
     guardian.save(update_fields=["user"])
+    audit.record(
+        action="accounts.login.created",
+        actor=created_by,
+        establishment_id=guardian.establishment_id,
+        obj=user,
+        identifier=user.identifier,
+    )
     return user
 
 

@@ -64,13 +64,14 @@ def request_save_step(*, request: ReenrolmentRequest, step: str, answer: dict) -
 
 
 @transaction.atomic
-def request_decline(*, request: ReenrolmentRequest) -> None:
+def request_decline(*, request: ReenrolmentRequest, declined_by=None) -> None:
     """ "Je ne souhaite pas réinscrire l'élève" (after its confirmation page)."""
     request = _locked(request)
     if request.status != ReenrolmentRequest.Status.DRAFT:
         raise ReenrolmentError(_("This re-enrolment has already been sent."))
     request.status = ReenrolmentRequest.Status.DECLINED
     request.save(update_fields=["status", "updated_at"])
+    _audit(request, "reenrolment.request.declined", declined_by)
 
 
 @transaction.atomic

@@ -104,7 +104,7 @@ def decline(request, student_id: int):
     if request.method == "POST":
         try:
             reenrolment = services.request_start(campaign=campaign, student=student)
-            services.request_decline(request=reenrolment)
+            services.request_decline(request=reenrolment, declined_by=request.user)
             messages.success(
                 request,
                 _(

@@ -106,3 +106,32 @@ def test_staff_read_their_establishments_log_and_can_change_nothing(world):
 def test_families_have_no_way_to_the_log(world):
     response = client_for(world.family_a.user).get(reverse("admin:accounts_auditentry_changelist"))
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_what_staff_change_directly_in_an_admin_form_is_logged_before_and_after(world):
+    guardian = world.family_b.guardian
+    staff = client_for(world.staff_1)
+    url = reverse("admin:family_guardian_change", args=[guardian.pk])
+    form = staff.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update({"city": "VIERZON", "family": guardian.family_id})
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    response = staff.post(url, data)
+    assert response.status_code == 302, page(response).text[-500:]
+    (changed,) = entries("admin.guardian.changed")
+    assert changed.actor == world.staff_1 and changed.establishment == world.establishment_1
+    assert changed.details["changes"]["city"] == {"old": guardian.city, "new": "VIERZON"}
+
+
+def test_a_password_generated_for_a_family_is_logged_without_the_password(world):
+    from accounts.services import temporary_password_send
+
+    user = world.family_a.user
+    assert temporary_password_send(
+        establishment=world.establishment_1,
+        identifier=user.identifier,
+        email=user.email,
+        login_url="http://portail/connexion/",
+    )
+    (generated,) = entries("accounts.password.generated")
+    assert generated.object_id == str(user.pk) and generated.details == {}
