@@ -131,6 +131,21 @@ def make_family(establishment, identifier: str, last_name: str, first_names: lis
     return FamilyPersona(user=user, family=family, guardian=guardian, students=students)
 
 
+def log_in_with_the_form(client, persona, *, password: str = "Musique2024"):
+    """A family logs in through the login page (its signals and cookies included)."""
+    response = client.post(
+        "/connexion/",
+        {
+            "establishment": persona.user.establishment_id,
+            "identifier": persona.user.identifier,
+            "password": password,
+        },
+    )
+    assert response.status_code == 302, response.status_code
+    persona.user.refresh_from_db()
+    return response
+
+
 def make_staff(establishment, username: str):
     user = StaffUserFactory(establishment=establishment, username=username)
     user.groups.add(staff_group_sync())

@@ -13,6 +13,7 @@ from accounts.admin_forms import (
     PortalUserChangeForm,
     PortalUserCreationForm,
 )
+from accounts.admin_readonly import ReadOnlyAdminMixin
 from accounts.models import AuditEntry, Establishment, User
 from accounts.tenancy import TenantAdminMixin
 
@@ -119,7 +120,7 @@ class LoginLockAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(TenantAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     """The audit log: read, filtered, searched; never written nor changed from here."""
 
     list_display = ["created_at", "action", "actor_label", "object_repr", "establishment"]
@@ -141,12 +142,3 @@ class AuditEntryAdmin(TenantAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("details"))
     def shown_details(self, entry):
         return format_html("<pre>{}</pre>", json.dumps(entry.details, indent=2, ensure_ascii=False))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_a11y import LabelledWidgetsMixin
+from accounts.admin_readonly import ReadOnlyAdminMixin
 from accounts.exports import csv_response, spreadsheet_safe
 from accounts.tenancy import TenantAdminMixin, staff_scope
 from billing import services
@@ -520,18 +521,9 @@ class PaymentAdmin(IssuedDocumentAdmin):
 
 
 @admin.register(PaymentAttempt)
-class PaymentAttemptAdmin(TenantAdminMixin, admin.ModelAdmin):
+class PaymentAttemptAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     """Online payments as the provider reported them: read only."""
 
     list_display = ["reference", "created_at", "family", "ledger", "amount", "status", "payment"]
     list_filter = ["status", "ledger", "establishment"]
     search_fields = ["reference", "transaction_id", "family__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

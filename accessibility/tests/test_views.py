@@ -4,7 +4,7 @@ import lxml.html
 import pytest
 from django.urls import reverse
 
-from conftest import client_for
+from conftest import client_for, log_in_with_the_form
 from tests.html import page
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +37,7 @@ def test_the_login_page_switches_to_the_accessible_mode_and_this_browser_remembe
 def test_logging_in_keeps_the_choice_made_on_the_login_page(world):
     client = client_for(None)
     client.post(MODE, {"accessible": "1", "next": "/connexion/"})
-    response = client.post(
-        reverse("accounts:login"),
-        {
-            "establishment": world.establishment_1.pk,
-            "identifier": "abarre1",
-            "password": "Musique2024",
-        },
-    )
-    assert response.status_code == 302
-    world.family_a.user.refresh_from_db()
+    log_in_with_the_form(client, world.family_a)
     assert world.family_a.user.accessible_mode is True
     assert "accessible-mode" in html_classes(client.get(reverse("home")))
 
@@ -54,27 +45,14 @@ def test_logging_in_keeps_the_choice_made_on_the_login_page(world):
 def test_on_a_shared_computer_one_familys_choice_never_reaches_the_next_account(world):
     client = client_for(None)
     login = reverse("accounts:login")
-
-    def log_in(persona, identifier):
-        response = client.post(
-            login,
-            {
-                "establishment": world.establishment_1.pk,
-                "identifier": identifier,
-                "password": "Musique2024",
-            },
-        )
-        assert response.status_code == 302
-        persona.user.refresh_from_db()
-
-    log_in(world.family_a, "abarre1")
+    log_in_with_the_form(client, world.family_a)
     client.post(MODE, {"accessible": "1", "next": "/"})
     client.post(reverse("accessibility:shortcuts"), {"shortcuts": "0", "next": "/"})
     client.post(reverse("accounts:logout"))
     # The login page still looks as family A left it…
     assert "accessible-mode" in html_classes(client.get(login))
     # …but family B's account keeps its own choices.
-    log_in(world.family_b, "bmartin1")
+    log_in_with_the_form(client, world.family_b)
     assert world.family_b.user.accessible_mode is False
     assert world.family_b.user.shortcuts_enabled is True
     assert "accessible-mode" not in html_classes(client.get(reverse("home")))

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.sessions import LOGGED_IN_AT, SEEN_AT
+from conftest import log_in_with_the_form
 from tests.html import page
 
 pytestmark = pytest.mark.django_db
@@ -15,15 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def logged_in(world) -> Client:
     client = Client()
-    response = client.post(
-        reverse("accounts:login"),
-        {
-            "establishment": world.establishment_1.pk,
-            "identifier": "abarre1",
-            "password": "Musique2024",
-        },
-    )
-    assert response.status_code == 302
+    log_in_with_the_form(client, world.family_a)
     return client
 
 
@@ -39,14 +32,7 @@ def test_logging_in_gives_a_new_session_key(world):
     client.get(reverse("accounts:login"))
     client.session.save()
     before = client.session.session_key
-    client.post(
-        reverse("accounts:login"),
-        {
-            "establishment": world.establishment_1.pk,
-            "identifier": "abarre1",
-            "password": "Musique2024",
-        },
-    )
+    log_in_with_the_form(client, world.family_a)
     assert client.session.session_key != before
 
 

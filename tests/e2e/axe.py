@@ -8,32 +8,24 @@ AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def axe_violations(page) -> list[dict]:
-    """The violations axe finds in the page as it is now."""
+def _run(page, run_only: dict) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
-        """tags => axe.run(document, {
-            runOnly: {type: 'tag', values: tags},
-            resultTypes: ['violations'],
-        })""",
-        WCAG_TAGS,
+        "runOnly => axe.run(document, {runOnly: runOnly, resultTypes: ['violations']})",
+        run_only,
     )
     return result["violations"]
+
+
+def axe_violations(page) -> list[dict]:
+    """The violations axe finds in the page as it is now."""
+    return _run(page, {"type": "tag", "values": WCAG_TAGS})
 
 
 def axe_rule_violations(page, rules: list[str]) -> list[dict]:
     """The violations of some axe rules only (for example the AAA ``color-contrast-enhanced``)."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """rules => axe.run(document, {
-            runOnly: {type: 'rule', values: rules},
-            resultTypes: ['violations'],
-        })""",
-        rules,
-    )
-    return result["violations"]
+    return _run(page, {"type": "rule", "values": rules})
 
 
 def describe(violations: list[dict]) -> str:
