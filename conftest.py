@@ -131,6 +131,22 @@ def make_family(establishment, identifier: str, last_name: str, first_names: lis
     return FamilyPersona(user=user, family=family, guardian=guardian, students=students)
 
 
+@pytest.fixture
+def smtp_settings(settings):
+    """The outbox's worker sends by SMTP to a port where nobody listens yet (the test starts
+    a server there when it wants the mail server back): the port."""
+    from tests.smtp import free_port
+
+    port = free_port()
+    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    return port
+
+
 def log_in_with_the_form(client, persona, *, password: str = "Musique2024"):
     """A family logs in through the login page (its signals and cookies included)."""
     response = client.post(

@@ -1,41 +1,11 @@
 """With the mail server down, the request is answered and its mail waits; it leaves once, later."""
 
-import socket
-
-import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
 from django.core.management import call_command
 from mailer.models import Message
 
 from conftest import client_for
-
-
-class Recorder(Sink):
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_settings(settings):
-    port = free_port()
-    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    return port
+from tests.smtp import Recorder
 
 
 def test_mail_survives_a_mail_server_outage_and_is_sent_once(world, smtp_settings):
