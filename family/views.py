@@ -35,6 +35,23 @@ def _guardian(request):
     return guardian
 
 
+def say_what_was_saved(request, *, before, change_request, updated: str) -> None:
+    """The message after a record's form is saved: nothing changed, the same changes already
+    awaiting validation (no new acknowledgement), or the changes sent (``updated``)."""
+    if change_request is None:
+        messages.info(request, _("Nothing was changed."))
+    elif before is not None and before.changes == change_request.changes:
+        messages.info(
+            request,
+            _(
+                "These changes already await validation by the administrative staff: nothing "
+                "new was sent."
+            ),
+        )
+    else:
+        messages.success(request, updated)
+
+
 @family_only
 @require_http_methods(["GET", "POST"])
 def identity(request):
@@ -48,17 +65,16 @@ def identity(request):
             change_request = services.change_request_submit(
                 record=guardian, values=form.cleaned_data, requested_by=request.user
             )
-            if change_request is None:
-                messages.info(request, _("Nothing was changed."))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The record is updated and an acknowledgement has been sent to you by "
-                        "e-mail. The changes will apply once the administrative staff have "
-                        "validated them."
-                    ),
-                )
+            say_what_was_saved(
+                request,
+                before=pending,
+                change_request=change_request,
+                updated=_(
+                    "The record is updated and an acknowledgement has been sent to you by "
+                    "e-mail. The changes will apply once the administrative staff have "
+                    "validated them."
+                ),
+            )
             return redirect("family:identity")
     else:
         form = GuardianIdentityForm(

@@ -11,7 +11,7 @@ from accounts.tenancy import get_object_for
 from family.models import DocumentType
 from family.selectors import document_slots, pending_request_for, pending_values
 from family.services import change_request_submit
-from family.views import document_page
+from family.views import document_page, say_what_was_saved
 from students.forms import StudentIdentityForm
 from students.models import Student
 from students.selectors import current_school_level, current_school_year, students_for
@@ -99,17 +99,16 @@ def student_detail(request, student_id: int):
             change_request = change_request_submit(
                 record=student, values=form.cleaned_data, requested_by=request.user
             )
-            if change_request is None:
-                messages.info(request, _("Nothing was changed."))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The student's record is updated and an acknowledgement has been sent "
-                        "to you by e-mail. The changes will apply once the administrative staff "
-                        "have validated them."
-                    ),
-                )
+            say_what_was_saved(
+                request,
+                before=pending,
+                change_request=change_request,
+                updated=_(
+                    "The student's record is updated and an acknowledgement has been sent to "
+                    "you by e-mail. The changes will apply once the administrative staff have "
+                    "validated them."
+                ),
+            )
             return HttpResponseRedirect(reverse("students:detail", args=[student.pk]))
     else:
         level = current_school_level(student) if year else None

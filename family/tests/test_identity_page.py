@@ -62,6 +62,19 @@ def test_saving_unchanged_values_asks_for_nothing(world):
     assert "Aucune modification" in page(client.get(URL)).text
 
 
+def test_saving_the_same_pending_changes_again_says_so_and_mails_nothing_new(world):
+    from mailer.models import Message
+
+    client = client_for(world.family_a.user)
+    client.post(URL, form_data(world, city="TOURS"))
+    client.get(URL)  # the acknowledgement is read
+    mails = Message.objects.count()
+    client.post(URL, form_data(world, city="TOURS"))  # the form as it is shown, saved again
+    text = page(client.get(URL)).text
+    assert "déjà en attente de validation" in text and "accusé de réception" not in text
+    assert Message.objects.count() == mails
+
+
 def test_bad_input_gets_messages_next_to_fields_and_keeps_what_was_typed(world):
     response = client_for(world.family_a.user).post(
         URL,
