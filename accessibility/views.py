@@ -25,6 +25,79 @@ SHORTCUTS = [
     ("w", gettext_lazy("Leave the current table")),
 ]
 
+# The general help, on the Aide page and in its text file: (title, points, paragraph).
+HELP_SECTIONS = [
+    (
+        gettext_lazy("Getting around"),
+        [
+            gettext_lazy(
+                "The first link of every page, “Skip to content”, leads straight to the page's "
+                "content, past the menu."
+            ),
+            gettext_lazy(
+                "The main menu gives Home, Family, Students, Billing, Accessibility, Password and "
+                "Log out. Tabs (for example Identity, Courses, History, Repertoire) are links: the"
+                " current one is announced as such."
+            ),
+            gettext_lazy(
+                "Tables have a caption and column headers. On a narrow screen a wide table scrolls"
+                " sideways: move to it with Tab, then use the arrow keys."
+            ),
+            gettext_lazy(
+                "The language switch (Français / English) and the accessible mode switch are at "
+                "the top of every page."
+            ),
+        ],
+        "",
+    ),
+    (
+        gettext_lazy("Forms"),
+        [
+            gettext_lazy("Fields that must be filled in say “(required)” in their label."),
+            gettext_lazy(
+                "When something is wrong, a summary at the top of the form lists each problem, "
+                "with a link to its field, and the focus moves to it. The message is repeated next"
+                " to the field. What you typed is kept (except passwords)."
+            ),
+            gettext_lazy("After saving, the confirmation message is read first."),
+        ],
+        "",
+    ),
+    (
+        gettext_lazy("Your records"),
+        [
+            gettext_lazy(
+                "Changes to the family's or a student's record are not applied at once: the "
+                "administrative staff validate them. Until then, each changed field shows the "
+                "value you asked for."
+            ),
+            gettext_lazy(
+                "Documents provided: import a file, check it, then send it; the staff accept or "
+                "refuse it, with a reason."
+            ),
+            gettext_lazy(
+                "Re-enrolment, while a campaign is open: a wizard in numbered steps; your answers "
+                "are kept at each step, so you can stop and come back."
+            ),
+            gettext_lazy(
+                "Billing: each operation number opens the duplicate of the invoice or receipt as a"
+                " PDF, whose text can be read and selected."
+            ),
+        ],
+        "",
+    ),
+    (
+        gettext_lazy("Accessible mode"),
+        [],
+        gettext_lazy(
+            "It can be turned on from the login page, from the button at the top of every page and"
+            " from the Accessibility menu: one column, large text, strong contrast, a thick focus "
+            "outline, tables set out line by line on narrow screens, and the keyboard shortcuts "
+            "listed above."
+        ),
+    ),
+]
+
 
 def _home(request) -> str:
     user = request.user
@@ -94,6 +167,7 @@ def help_page(request):
         {
             "page_title": gettext_lazy("Help - Accessibility"),
             "shortcuts": SHORTCUTS,
+            "sections": HELP_SECTIONS,
             "back_url": _back(request),
         },
     )
@@ -103,7 +177,11 @@ def help_page(request):
 @require_safe
 def help_download(request):
     """The help as a plain text file, readable by any tool, to keep or print."""
-    text = render_to_string("accessibility/help.txt", {"shortcuts": SHORTCUTS}, request=request)
+    text = render_to_string(
+        "accessibility/help.txt",
+        {"shortcuts": SHORTCUTS, "sections": HELP_SECTIONS},
+        request=request,
+    )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     name = _("portal-help")
     response["Content-Disposition"] = content_disposition_header(True, f"{name}.txt")
