@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from mailer.models import Message
 
 from accounts.services import staff_group_sync
@@ -160,6 +162,39 @@ def log_in_with_the_form(client, persona, *, password: str = "Musique2024"):
     assert response.status_code == 302, response.status_code
     persona.user.refresh_from_db()
     return response
+
+
+def log_in_to_the_admin(client, user, *, password: str = "Musique2024", code=None, next_url=None):
+    """A staff member logs in through the admin's login page, then gives the code of their
+    authentication app when they have one (``code``: a code, or a device to make it from)."""
+    data = {"username": user.username, "password": password}
+    data["next"] = next_url or reverse("admin:index")
+    response = client.post(reverse("admin:login"), data)
+    assert response.status_code == 302, response.status_code
+    if code is not None:
+        assert response["Location"] == reverse("admin:two_factor_code")
+        if not isinstance(code, str):
+            code = totp_code(code)
+        response = client.post(reverse("admin:two_factor_code"), {"code": code})
+        assert response.status_code == 302, response.status_code
+    return response
+
+
+def totp_code(device, *, steps_ahead: int = 0) -> str:
+    """The code an authentication app shows now for ``device`` (or ``steps_ahead`` periods of
+    30 seconds later: a code is accepted once, and the next period's is accepted too)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def enrol_app(user):
+    """A confirmed authentication app for a staff member (as after the enrolment page)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authentication app", confirmed=True)
 
 
 def make_staff(establishment, username: str):

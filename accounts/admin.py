@@ -1,13 +1,23 @@
 import json
 
 from axes.models import AccessAttempt
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services
 from accounts.admin_forms import (
     PortalAdminPasswordChangeForm,
     PortalUserChangeForm,
@@ -40,6 +50,11 @@ class EstablishmentAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 PASSWORD_FIELDS = ("usable_password", "password1", "password2")
 
+# Keys of authentication apps are managed from the user's page (accounts.two_factor): django-otp's
+# own admin would show any staff member's key to superusers.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
 
 @admin.register(User)
 class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
@@ -67,7 +82,7 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
             else:
                 first = ("establishment", "identifier", "email")
             return ((None, {"classes": ("wide",), "fields": first + PASSWORD_FIELDS}),)
-        login = ("username", "password") if obj.is_staff else ("password",)
+        login = ("username", "password", "two_factor") if obj.is_staff else ("password",)
         portal = ("establishment", "identifier", "language")
         if obj.is_staff:
             portal = ("establishment", "language")
@@ -85,11 +100,75 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        readonly = ["last_login", "date_joined"]
+        readonly = ["last_login", "date_joined", "two_factor"]
         if not request.user.is_superuser and obj.pk == request.user.pk:
             # Staff cannot change their own establishment nor switch themselves off.
             readonly += ["establishment", "is_active"]
         return readonly
+
+    @admin.display(description=_("two-factor authentication"))
+    def two_factor(self, user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            return gettext("off: logging in asks for the password alone")
+        return gettext("on since %(date)s: logging in asks for the code of an app") % {
+            "date": date_format(device.created_at, "SHORT_DATETIME_FORMAT")
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        if request.user.is_superuser:
+            # The reset button of the page's tools (admin/accounts/user/change_form.html).
+            user = self.get_object(request, unquote(object_id))
+            if user is not None and user.is_staff:
+                extra_context["two_factor_reset_url"] = reverse(
+                    "admin:accounts_user_two_factor_reset", args=[user.pk]
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/two-factor/reset/",
+                self.admin_site.admin_view(self.two_factor_reset_view),
+                name="accounts_user_two_factor_reset",
+            ),
+            *super().get_urls(),
+        ]
+
+    def two_factor_reset_view(self, request, object_id):
+        """A staff member lost or replaced the phone of their authentication app: a superuser
+        deletes its key (after a confirmation page); the next login asks for the password
+        alone, then for a new app's enrolment."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        user = self.get_object(request, unquote(object_id))
+        if user is None or not user.is_staff:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        change_url = reverse("admin:accounts_user_change", args=[user.pk])
+        if request.method == "POST":
+            services.two_factor_reset(user=user, actor=request.user)
+            messages.success(
+                request,
+                gettext(
+                    "The two-factor authentication of %(user)s is reset: they log in with their "
+                    "password, then enrol a new authentication app."
+                )
+                % {"user": user},
+            )
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Reset two-factor authentication"),
+            "subtitle": None,
+            "opts": self.opts,
+            "original": user,
+            "change_url": change_url,
+            "has_device": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "required": settings.STAFF_REQUIRE_2FA,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/accounts/user/two_factor_reset.html", context)
 
 
 @admin.register(AccessAttempt)

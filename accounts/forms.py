@@ -1,6 +1,9 @@
+import re
+
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Establishment
 from accounts.passwords import PortalPolicyValidator
@@ -160,3 +163,32 @@ class PortalPasswordChangeForm(forms.Form):
         if first and cleaned.get("old_password") == first:
             self.add_error("new_password1", _("Choose a password different from the current one."))
         return cleaned
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The 6-digit code of a staff member's authentication app (spaces allowed, as some apps
+    show "123 456")."""
+
+    code = forms.CharField(
+        label=pgettext_lazy("authentication app", "Code"),
+        max_length=20,
+        help_text=_("The 6 digits your authentication app shows now for this account."),
+        error_messages={"required": _("Enter the 6-digit code of your authentication app.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "size": 10,
+            }
+        ),
+    )
+
+    def clean_code(self):
+        code = re.sub(r"\s", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError(
+                _("The code is made of 6 digits, for example 123456."), code="format"
+            )
+        return code

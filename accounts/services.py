@@ -1,5 +1,7 @@
 """Writes of the accounts app."""
 
+import math
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.timezone import now
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import audit
 from accounts.emails import queue_mail
@@ -131,3 +134,87 @@ def password_change(*, user, new_password: str) -> None:
             "must_change_password",
         ]
     )
+
+
+# Two-factor authentication of the staff (accounts.two_factor) ------------------------------
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    accepted: bool
+    tried: bool = True  # False: refused unread, the throttle's wait was not over
+    wait_seconds: int = 0  # before the next code may be tried
+
+
+def _seconds_until(moment) -> int:
+    return max(1, math.ceil((moment - now()).total_seconds())) if moment else 0
+
+
+def two_factor_code_check(*, device: TOTPDevice, code: str) -> CodeCheck:
+    """Checks a code of an authentication app, the device's row locked (a code is accepted
+    once, and two requests cannot both escape the throttle). Wrong codes are throttled by
+    django-otp: each failure doubles the wait before the next try; a right code resets it."""
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        allowed, refusal = locked.verify_is_allowed()
+        if not allowed:
+            return CodeCheck(
+                accepted=False,
+                tried=False,
+                wait_seconds=_seconds_until((refusal or {}).get("locked_until")),
+            )
+        if locked.verify_token(code):
+            return CodeCheck(accepted=True)
+        allowed, refusal = locked.verify_is_allowed()
+        wait = 0 if allowed else _seconds_until((refusal or {}).get("locked_until"))
+        return CodeCheck(accepted=False, wait_seconds=wait)
+
+
+def two_factor_enrolment_start(*, user) -> TOTPDevice:
+    """The app being enrolled by a staff member: a new key, or the one already shown to them
+    and not confirmed yet (a reload shows the same QR code)."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name="authentication app", confirmed=False
+            )
+        return device
+
+
+@transaction.atomic
+def two_factor_enrolment_confirm(*, device: TOTPDevice) -> TOTPDevice:
+    """The first right code confirms the app: logins now ask for its codes."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+    user = device.user
+    if user.establishment_id is not None:  # a superuser belongs to no establishment's log
+        audit.record(
+            action="accounts.two_factor.enrolled",
+            actor=user,
+            establishment_id=user.establishment_id,
+            obj=user,
+        )
+    return device
+
+
+@transaction.atomic
+def two_factor_reset(*, user, actor) -> int:
+    """A lost or replaced app: its key is deleted; the staff member logs in with the password
+    alone, and enrols a new app (at once when two-factor authentication is required). Sessions
+    verified with the old app are verified no longer. Returns how many keys were deleted."""
+    deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    if user.establishment_id is not None:
+        audit.record(
+            action="accounts.two_factor.reset",
+            actor=actor,
+            establishment_id=user.establishment_id,
+            obj=user,
+        )
+    return deleted

@@ -7,4 +7,17 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
-        from billing import checks  # noqa: F401 - registers the system checks
+        from billing import (
+            checks,  # noqa: F401 - registers the system checks
+            services,
+        )
+        from family import anonymisation
+
+        anonymisation.register(
+            anonymisation.Part(
+                "billing",
+                names=services.family_billing_names,
+                anonymise=services.family_billing_anonymise,
+                refusals=services.family_billing_refusals,
+            )
+        )

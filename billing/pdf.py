@@ -108,6 +108,11 @@ def duplicate_context(document: Invoice | Payment) -> dict:
 def render_duplicate(document: Invoice | Payment) -> bytes:
     """The PDF bytes of a duplicate, in the active language."""
     import weasyprint
+    from PIL import ImageFile
+
+    # Importing WeasyPrint lets Pillow accept truncated images in the whole process; the
+    # upload checks (family.uploads) refuse them: switched back off.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     html = render_to_string("billing/pdf/duplicate.html", duplicate_context(document))
     return weasyprint.HTML(
@@ -143,3 +148,24 @@ def duplicate_bytes(document: Invoice | Payment) -> bytes:
         # Another request stored it meanwhile: keep one copy.
         storage.delete(saved)
     return data
+
+
+def stored_duplicates_delete(documents) -> int:
+    """Delete the stored duplicates of these documents, in every language and version: the
+    next request renders them again (after the family's name on them was anonymised)."""
+    storage = storages["billing"]
+    prefixes: dict[int, set[str]] = {}
+    for document in documents:
+        kind = "invoice" if isinstance(document, Invoice) else "payment"
+        prefixes.setdefault(document.establishment_id, set()).add(f"{kind}-{document.pk}-")
+    deleted = 0
+    for establishment_id, starts in prefixes.items():
+        try:
+            _folders, names = storage.listdir(str(establishment_id))
+        except FileNotFoundError:
+            continue
+        for name in names:
+            if name.startswith(tuple(starts)):
+                storage.delete(f"{establishment_id}/{name}")
+                deleted += 1
+    return deleted

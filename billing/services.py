@@ -21,6 +21,7 @@ from billing.models import (
     DocumentKind,
     Invoice,
     InvoiceLine,
+    Ledger,
     Numbered,
     Payment,
     PaymentAttempt,
@@ -29,6 +30,7 @@ from billing.models import (
     line_amount,
 )
 from billing.payments.base import Confirmation
+from family.anonymisation import Erased, Scrubber
 from family.models import Family, Guardian
 
 logger = logging.getLogger(__name__)
@@ -423,3 +425,78 @@ def _refuse(confirmation: Confirmation, reason: str):
         reason,
     )
     raise PaymentRefused(reason)
+
+
+def family_billing_refusals(*, family: Family) -> list[str]:
+    """Why the billing app refuses to anonymise a family now: a ledger whose balance is not
+    zero (owed to the establishment, or paid in excess and to be refunded: either way the
+    family must still be reachable), or invoices still in draft."""
+    from billing.selectors import statement
+    from billing.templatetags.billing import money
+
+    invoices = Invoice.objects.for_family(family)
+    payments = Payment.objects.for_family(family)
+    reasons = []
+    for ledger, ledger_label in Ledger.choices:
+        balance = statement(invoices=invoices, payments=payments, ledger=ledger).balance
+        if balance < 0:
+            reasons.append(
+                _("%(ledger)s: %(amount)s is still owed.")
+                % {"ledger": ledger_label, "amount": money(-balance)}
+            )
+        elif balance > 0:
+            reasons.append(
+                _("%(ledger)s: %(amount)s was paid in excess and is to be refunded first.")
+                % {"ledger": ledger_label, "amount": money(balance)}
+            )
+    drafts = invoices.filter(number="").count()
+    if drafts:
+        reasons.append(
+            _("%(count)d invoice(s) in draft: issue or delete them first.") % {"count": drafts}
+        )
+    return reasons
+
+
+def family_billing_names(*, family: Family) -> list[str]:
+    """The names and addresses the family's documents were made out to (earlier names
+    included), for the anonymisation to take them out of their labels and lines."""
+    names = set()
+    for numbered in (Invoice, Payment):
+        for name, address in numbered.objects.for_family(family).values_list(
+            "family_name", "family_address"
+        ):
+            names.update((name, *address.splitlines()))
+    return sorted(names)
+
+
+def family_billing_anonymise(*, family: Family, label: str, scrub: Scrubber) -> Erased:
+    """The anonymisation's part of the billing app. Invoices, credit notes and payments are
+    kept (the accounting law keeps them for ten years), with their numbers, dates, lines and
+    amounts; the name they are made out to becomes ``label``, the address is cleared, and the
+    family's names are replaced in their labels and lines. Their stored duplicates are deleted
+    once the transaction commits: the next request renders them from the anonymised
+    snapshot (rendering them here would hold the transaction for seconds)."""
+    from billing import pdf
+
+    invoices = list(Invoice.objects.for_family(family).select_for_update().order_by("pk"))
+    payments = list(Payment.objects.for_family(family).select_for_update().order_by("pk"))
+    for document in (*invoices, *payments):
+        document.family_name = label
+        document.family_address = ""
+        document.label = scrub(document.label)[:200]
+    fields = ["family_name", "family_address", "label"]
+    Invoice.objects.bulk_update(invoices, fields)
+    Payment.objects.bulk_update(payments, fields)
+    lines = list(InvoiceLine.objects.filter(invoice__in=[invoice.pk for invoice in invoices]))
+    for line in lines:
+        line.description = scrub(line.description)[:200]
+    InvoiceLine.objects.bulk_update(lines, ["description"])
+    documents = [*invoices, *payments]
+    transaction.on_commit(lambda: pdf.stored_duplicates_delete(documents))
+    return Erased(
+        counts={"invoices": len(invoices), "payments": len(payments)},
+        kept={
+            "billing.Invoice": [invoice.pk for invoice in invoices],
+            "billing.Payment": [payment.pk for payment in payments],
+        },
+    )

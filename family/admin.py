@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -46,10 +47,93 @@ class GuardianInline(TenantAdminMixin, admin.StackedInline):
 
 @admin.register(Family)
 class FamilyAdmin(TenantAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "establishment", "created_at"]
+    list_display = ["name", "establishment", "created_at", "anonymised_at"]
     list_filter = ["establishment"]
     search_fields = ["name", "guardians__last_name", "students__last_name"]
+    readonly_fields = ["anonymised_at"]
     inlines = [GuardianInline]
+    actions = ["anonymise_selected"]
+    change_form_template = "admin/family/family/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/anonymiser/",
+                self.admin_site.admin_view(self.anonymise_view),
+                name="family_family_anonymise",
+            ),
+            *super().get_urls(),
+        ]
+
+    def anonymise_view(self, request, object_id):
+        """*Anonymise* from a family's page: the confirmation, then the erasure (POST)."""
+        family = self.get_object(request, object_id)
+        if family is None:
+            raise Http404
+        if not self.has_change_permission(request, family):
+            raise PermissionDenied
+        back_url = reverse("admin:family_family_change", args=[family.pk])
+        if request.method == "POST" and "apply" in request.POST:
+            self._anonymise(request, [family])
+            return redirect(back_url)
+        return self._confirm_anonymise(request, [family], back_url=back_url, action="")
+
+    @admin.action(
+        description=gettext_lazy("Anonymise the selected families (they left)"),
+        permissions=["change"],
+    )
+    def anonymise_selected(self, request, queryset):
+        families = list(queryset.order_by("name", "pk"))
+        if "apply" in request.POST:
+            self._anonymise(request, families)
+            return None
+        return self._confirm_anonymise(
+            request,
+            families,
+            back_url=reverse("admin:family_family_changelist"),
+            action="anonymise_selected",
+        )
+
+    def _confirm_anonymise(self, request, families, *, back_url: str, action: str):
+        rows = [
+            {"family": family, "refusals": services.family_anonymise_refusals(family=family)}
+            for family in families
+        ]
+        return render(
+            request,
+            "admin/family/family/confirm_anonymise.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Anonymise families that left"),
+                "rows": rows,
+                "possible": [row for row in rows if not row["refusals"]],
+                "opts": self.model._meta,
+                "action": action,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "back_url": back_url,
+            },
+        )
+
+    def _anonymise(self, request, families) -> None:
+        for family in families:
+            before = str(family)
+            try:
+                services.family_anonymise(family=family, actor=request.user)
+            except FamilyError as error:
+                self.message_user(
+                    request,
+                    _("%(family)s was not anonymised: %(reason)s")
+                    % {"family": before, "reason": error.message},
+                    messages.ERROR,
+                )
+            else:
+                family.refresh_from_db(fields=["name"])
+                self.message_user(
+                    request,
+                    _("%(family)s is anonymised: it is now %(label)s.")
+                    % {"family": before, "label": family.name},
+                    messages.SUCCESS,
+                )
 
 
 @admin.register(Guardian)

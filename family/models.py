@@ -16,6 +16,13 @@ class Family(TenantModel):
 
     name = models.CharField(_("name"), max_length=150)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the family's personal data was erased (family_anonymise)."),
+    )
 
     tenant_family_path = "pk"
 

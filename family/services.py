@@ -1,21 +1,29 @@
 """Writes of the family app."""
 
 import copy
+import json
 import logging
 import re
 import unicodedata
 import uuid
 from datetime import timedelta
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import translation
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
 from accounts.emails import queue_mail
-from accounts.models import User
+from accounts.models import AuditEntry, Establishment, User
+from family import anonymisation
+from family.anonymisation import Erased, Scrubber
 from family.exceptions import FamilyError
 from family.models import (
     ChangeRequest,
@@ -494,3 +502,243 @@ def document_drafts_purge(*, older_than: timedelta) -> int:
             draft.delete()  # its file goes once the deletion is committed (django-cleanup)
         count += 1
     return count
+
+
+def document_retention_cutoff(*, days: int):
+    """The instant before which a file sent is past the retention period."""
+    return now() - timedelta(days=days)
+
+
+def documents_past_retention(*, days: int):
+    """Files sent more than ``days`` ago: every state but those the staff have not checked
+    yet (still in their queue) and those not sent (``document_drafts_purge`` takes them)."""
+    return Document.objects.filter(uploaded_at__lt=document_retention_cutoff(days=days)).exclude(
+        status__in=[Document.Status.DRAFT, Document.Status.RECEIVED]
+    )
+
+
+def documents_retention_purge(
+    *, days: int, dry_run: bool = False, establishments=None
+) -> list[tuple[Establishment, int]]:
+    """Delete, with their files, the documents past the retention period
+    (``DOCUMENT_RETENTION_DAYS``), one transaction per establishment, each recorded in its
+    audit log; ``dry_run`` only counts them. Returns (establishment, count) pairs."""
+    if days <= 0:
+        raise ValueError("The retention is a positive number of days.")
+    if establishments is None:
+        establishments = Establishment.objects.order_by("name")
+    outcome = []
+    for establishment in establishments:
+        with transaction.atomic():
+            old = documents_past_retention(days=days).for_establishment(establishment)
+            if dry_run:
+                outcome.append((establishment, old.count()))
+                continue
+            count = 0
+            for document in old.select_for_update().order_by("pk"):
+                document.delete()  # its file goes once the deletion is committed
+                count += 1
+            if count:
+                audit.record(
+                    action="family.document.purged",
+                    actor=None,
+                    establishment_id=establishment.pk,
+                    count=count,
+                    retention_days=days,
+                )
+        outcome.append((establishment, count))
+    return outcome
+
+
+# Anonymisation of a family that left (the parts of the other apps: family.anonymisation).
+
+GUARDIAN_CLEARED = [
+    "address",
+    "postal_code",
+    "city",
+    "home_phone",
+    "mobile_phone",
+    "work_phone",
+    "email",
+    "profession",
+    "extra_phone_1",
+    "extra_phone_2",
+    "extra_phone_3",
+]
+
+
+def anonymised_label(family: Family) -> str:
+    """The name an anonymised family, its guardians and students get: "Anonymised 42", in the
+    portal's default language (it is stored, not translated when read)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(_("Anonymised %(number)s") % {"number": family.pk})
+
+
+def family_anonymise_refusals(*, family: Family) -> list[str]:
+    """Why a family cannot be anonymised now (empty when it can): already done, or what the
+    other apps refuse (an unpaid balance, a re-enrolment awaiting validation…)."""
+    if family.anonymised_at is not None:
+        return [str(_("%(family)s is already anonymised.") % {"family": family})]
+    parts = anonymisation.parts()
+    return [str(reason) for part in parts for reason in part.refusals(family=family)]
+
+
+def _outbox_drop(addresses: set[str]) -> int:
+    """Mail still waiting in the outbox for these addresses: deleted, so that nothing is sent
+    to an erased family (a mail already sent keeps neither body nor recipient in the log:
+    ``MAILER_EMAIL_LOG_MESSAGE_DATA`` is off)."""
+    from mailer.models import Message
+
+    addresses = {address.lower() for address in addresses if address}
+    if not addresses:
+        return 0
+    gone = [
+        message.pk
+        for message in Message.objects.all()
+        if message.email is not None
+        and {recipient.lower() for recipient in message.email.to} & addresses
+    ]
+    Message.objects.filter(pk__in=gone).delete()
+    return len(gone)
+
+
+def _logins_erase(logins: list[User]) -> dict[int, str]:
+    """Deactivate the family's logins and clear what they say of the family; their sessions
+    end (a new password hash). Returns each login's new username."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    old_usernames = [user.username for user in logins]
+    renamed = {}
+    for user in logins:
+        user.identifier = f"anonymised-{user.pk}"
+        user.username = User.family_username(user.establishment, user.identifier)
+        user.email = ""
+        user.first_name = ""
+        user.last_name = ""
+        user.is_active = False
+        user.last_login = None
+        user.set_unusable_password()
+        user.temporary_password = ""
+        user.temporary_password_expires_at = None
+        user.must_change_password = False
+        user.accessible_mode = False
+        user.save()
+        renamed[user.pk] = user.username
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=old_usernames).delete()
+    return renamed
+
+
+def _audit_redact(*, family: Family, erased: Erased, scrub: Scrubber, renamed: dict) -> int:
+    """The audit log keeps who did what and when on the family's records, without their
+    personal content: the record's name replaced, the details of personal records (values
+    before and after, reasons) dropped, names replaced in the others' (an invoice's)."""
+    query = Q(actor__in=list(renamed))
+    for label, pks in (*erased.personal.items(), *erased.kept.items()):
+        if pks:
+            query |= Q(object_type=label, object_id__in=[str(pk) for pk in pks])
+    personal = {(label, str(pk)) for label, pks in erased.personal.items() for pk in pks}
+    entries = list(AuditEntry.objects.for_establishment(family.establishment_id).filter(query))
+    for entry in entries:
+        entry.object_repr = scrub(entry.object_repr)[:200]
+        if (entry.object_type, entry.object_id) in personal:
+            entry.details = {"anonymised": True} if entry.details else {}
+        else:
+            entry.details = scrub.json(entry.details)
+        if entry.actor_id in renamed:
+            entry.actor_label = renamed[entry.actor_id]
+    AuditEntry.objects.bulk_update(entries, ["object_repr", "details", "actor_label"])
+    # Django's own admin history ("Recent actions") names the records too.
+    history = Q(pk__in=[])
+    for label, pks in (*erased.personal.items(), *erased.kept.items()):
+        if pks:
+            content_type = ContentType.objects.get_for_model(apps.get_model(label))
+            history |= Q(content_type=content_type, object_id__in=[str(pk) for pk in pks])
+    logged = list(LogEntry.objects.filter(history))
+    for entry in logged:
+        entry.object_repr = scrub(entry.object_repr)[:200]
+        try:  # a JSON list naming the inline rows added or changed ("ABARRE Jérémie")
+            entry.change_message = json.dumps(scrub.json(json.loads(entry.change_message)))
+        except ValueError:
+            entry.change_message = scrub(entry.change_message)
+    LogEntry.objects.bulk_update(logged, ["object_repr", "change_message"])
+    return len(entries)
+
+
+@transaction.atomic
+def family_anonymise(*, family: Family, actor) -> dict[str, int]:
+    """Erase the personal data of a family that left, in one transaction: names replaced by
+    "Anonymised <number>", contact details and free text cleared, documents (files included)
+    and change requests deleted, logins deactivated and cleared; what the other apps hold is
+    erased by their parts (students, invoices' names, re-enrolment answers). Invoices,
+    credit notes and payments stay, with their amounts (the law keeps them). Refused with a
+    ``FamilyError`` saying why (``family_anonymise_refusals``). Returns what was changed."""
+    family = Family.objects.select_for_update().select_related("establishment").get(pk=family.pk)
+    if not actor.is_superuser and actor.establishment_id != family.establishment_id:
+        raise FamilyError(_("This family belongs to another establishment."))
+    refusals = family_anonymise_refusals(family=family)
+    if refusals:
+        raise FamilyError(" ".join(refusals))
+    label = anonymised_label(family)
+    guardians = list(Guardian.objects.for_family(family).select_related("user__establishment"))
+    logins = [guardian.user for guardian in guardians if guardian.user_id]
+    names = [family.name]
+    addresses = set()
+    for guardian in guardians:
+        names += [guardian.last_name, guardian.first_name, guardian.email, guardian.address]
+        addresses.add(guardian.email)
+    for user in logins:
+        names += [user.identifier, user.email, user.first_name, user.last_name]
+        addresses.add(user.email)
+    for part in anonymisation.parts():
+        found = list(part.names(family=family))
+        names += found
+        addresses.update(name for name in found if "@" in name)
+    scrub = Scrubber(names, label)
+
+    erased = Erased(
+        personal={
+            "family.Family": [family.pk],
+            "family.Guardian": [guardian.pk for guardian in guardians],
+            "accounts.User": [user.pk for user in logins],
+        }
+    )
+    for guardian in guardians:
+        guardian.last_name = label
+        guardian.first_name = ""
+        for name in GUARDIAN_CLEARED:
+            setattr(guardian, name, "")
+        guardian.civility = guardian.marital_status = guardian.socio_professional = None
+        guardian.save()
+    documents = list(Document.objects.for_family(family))
+    erased.personal["family.Document"] = [document.pk for document in documents]
+    for document in documents:
+        document.delete()  # its file goes once the deletion is committed (django-cleanup)
+    change_requests = ChangeRequest.objects.for_family(family)
+    erased.personal["family.ChangeRequest"] = list(change_requests.values_list("pk", flat=True))
+    change_requests.delete()
+    renamed = _logins_erase(logins)
+    for part in anonymisation.parts():
+        erased.merge(part.anonymise(family=family, label=label, scrub=scrub))
+    family.name = label
+    family.anonymised_at = now()
+    family.save(update_fields=["name", "anonymised_at"])
+    counts = {
+        "guardians": len(guardians),
+        "logins": len(logins),
+        "documents": len(documents),
+        "change_requests": len(erased.personal["family.ChangeRequest"]),
+        **erased.counts,
+        "mails_dropped": _outbox_drop(addresses),
+    }
+    counts["audit_entries"] = _audit_redact(
+        family=family, erased=erased, scrub=scrub, renamed=renamed
+    )
+    audit.record(
+        action="family.family.anonymised",
+        actor=actor,
+        establishment_id=family.establishment_id,
+        obj=family,
+        **counts,
+    )
+    return counts

@@ -28,7 +28,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 logger = logging.getLogger(__name__)
 
@@ -246,6 +246,9 @@ def _unreadable_image_message() -> str:
 def reencode_image(content: bytes, mime: str) -> tuple[bytes, bool]:
     """Decode the whole image and encode it again (no metadata, the camera's orientation
     applied), reduced if needed to fit 2 MB. Returns the bytes and whether it was reduced."""
+    # A truncated image must be refused: WeasyPrint (billing.pdf) switches this Pillow flag on
+    # for the whole process when it is imported.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

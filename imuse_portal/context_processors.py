@@ -14,6 +14,8 @@ MENU = [
 SECTION_BY_URL_NAME = {
     "accounts:password_change": "password",
     "accounts:logout": "logout",
+    "my_data": "family",
+    "my_data_readable": "family",
 }
 
 

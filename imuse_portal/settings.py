@@ -60,7 +60,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on the site of accounts.admin_site (the staff's two-factor login).
+    "accounts.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "mailer",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "family",
     "students",
@@ -92,9 +95,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionTimeoutMiddleware",
+    "accounts.two_factor.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.access.AccessRuleMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -214,6 +219,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# Staff two-factor authentication (accounts.two_factor, django-otp): a staff member who has
+# enrolled an authentication app gives its 6-digit code after the password; with
+# STAFF_REQUIRE_2FA on (production), staff without one must enrol one before any admin page.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "iMuse"  # the name the authentication app shows beside the login
+
 # Internationalisation: French by default, English complete. The language is never in the
 # URL: it comes from the user's choice (cookie, then the account), never from the browser.
 LANGUAGE_CODE = "fr"
@@ -261,6 +272,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Documents sent by families are kept this many days after their import, then deleted with
+# their files by `manage.py purge_documents` (run it daily); 0 keeps them for ever.
+DOCUMENT_RETENTION_DAYS = env_int("DOCUMENT_RETENTION_DAYS", 730)
 
 # Widgets may use the project's templates (the password field with its show/hide button).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

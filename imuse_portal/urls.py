@@ -10,6 +10,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", operations.healthz, name="healthz"),
     path("", include("accounts.urls")),
+    # Famille → My data composes every app: its views are the portal's, beside family's tabs.
+    path("famille/mes-donnees/", views.my_data, name="my_data"),
+    path("famille/mes-donnees/donnees.json", views.my_data_json, name="my_data_json"),
+    path("famille/mes-donnees/version-lisible/", views.my_data_readable, name="my_data_readable"),
     path("famille/", include("family.urls")),
     path("eleves/", include("students.urls")),
     path("reinscription/", include("reenrolment.urls")),

@@ -8,7 +8,18 @@ class ReenrolmentConfig(AppConfig):
 
     def ready(self):
         from accounts import admin_queue
+        from family import anonymisation
+        from reenrolment import services
         from reenrolment.selectors import requests_to_decide_count
+
+        anonymisation.register(
+            anonymisation.Part(
+                "reenrolment",
+                names=lambda family: [],  # its requests point to the students, named there
+                anonymise=services.family_reenrolment_anonymise,
+                refusals=services.family_reenrolment_refusals,
+            )
+        )
 
         admin_queue.register(
             admin_queue.Queue(

@@ -9,6 +9,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
+from family.anonymisation import Erased
 from family.services import mail_family
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
@@ -282,3 +283,35 @@ def request_refuse(*, request: ReenrolmentRequest, decided_by, reason: str) -> N
     request.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
     _audit(request, "reenrolment.request.refused", decided_by, reason=request.reason)
     _tell_family(request, "reenrolment_outcome")
+
+
+def family_reenrolment_refusals(*, family) -> list[str]:
+    """Why the re-enrolment app refuses to anonymise a family now: a request awaiting the
+    staff's decision, or one the family is filling in while its campaign is open (the family
+    has not left, or the staff must decide first)."""
+    requests = ReenrolmentRequest.objects.for_family(family).select_related("campaign", "student")
+    reasons = []
+    for request in requests:
+        if request.status == ReenrolmentRequest.Status.SUBMITTED:
+            reasons.append(
+                _("The re-enrolment of %(student)s awaits validation: decide it first.")
+                % {"student": request.student}
+            )
+        elif request.status == ReenrolmentRequest.Status.DRAFT and request.campaign.is_open():
+            reasons.append(
+                _("The re-enrolment of %(student)s is in progress in an open campaign.")
+                % {"student": request.student}
+            )
+    return reasons
+
+
+def family_reenrolment_anonymise(*, family, label: str, scrub) -> Erased:
+    """The anonymisation's part of the re-enrolment app: the requests stay (what was chosen,
+    the seats held), without the wizard's answers (contact details), the further requests
+    typed by the family or the reason of a refusal."""
+    requests = ReenrolmentRequest.objects.for_family(family)
+    pks = list(requests.values_list("pk", flat=True))
+    ReenrolmentRequest.objects.filter(pk__in=pks).update(answers={}, demands="", reason="")
+    return Erased(
+        counts={"reenrolment_requests": len(pks)}, personal={"reenrolment.ReenrolmentRequest": pks}
+    )

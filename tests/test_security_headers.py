@@ -1,5 +1,6 @@
 """The security headers on every kind of response a user meets: pages (family, visitor,
-staff), redirects, errors, the admin, PDFs, downloads, exports and the payment callback."""
+staff), redirects, errors, the admin, PDFs, downloads (the family's data too), exports and the
+payment callback."""
 
 import pytest
 from django.test import override_settings
@@ -49,6 +50,7 @@ def responses(world):
         consumed(family.get(reverse("family:document_file", args=[document.pk]))),
     )
     yield "help download", visitor.get(reverse("accessibility:help_download"))
+    yield "family data download (JSON)", family.get(reverse("my_data_json"))
     yield "CSV export", staff.get(reverse("admin:billing_ledger_export", args=["locations"]))
     yield "payment callback", visitor.post(reverse("billing:payment_confirm"), {})
 
@@ -86,7 +88,7 @@ def test_every_kind_of_response_carries_the_security_headers(world, capsys):
         checked += 1
     with capsys.disabled():
         print(f"\nsecurity headers: {checked} kinds of response checked, {len(failures)} wrong")
-    assert checked == 13 and failures == []
+    assert checked == 14 and failures == []
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from tests.html import consumed
 from tests.urlwalk import (
     ESTABLISHMENT_KWARGS,
     SHARED_KWARGS,
+    admin_site_samples,
     portal_samples,
     portal_url,
     routes,
@@ -114,6 +115,7 @@ def admin_samples(world):
 def test_admin_is_closed_to_anonymous_and_families(world):
     urls = [reverse("admin:index"), reverse("admin:password_change"), "/admin/nowhere/"]
     urls += [url for _model, _admin, url, _kind in admin_samples(world)]
+    urls += admin_site_samples(world).values()
     for persona in ("anonymous", *FAMILIES):
         client = client_for(world.users()[persona])
         for url in urls:
@@ -143,6 +145,29 @@ def test_admin_rows_stay_in_their_establishment(world, rf):
                 assert response["Location"] == reverse("admin:index")
             else:
                 assert response.status_code == 200, (persona, url, response.status_code)
+
+
+def test_every_two_factor_page_of_the_admin_has_a_sample(world):
+    names = {route.view_name for route in routes() if route.in_admin and route.view_name}
+    assert {name for name in names if "two_factor" in name} == set(admin_site_samples(world))
+
+
+def test_the_admins_own_pages_hold_for_every_staff_persona(world):
+    """Without a password step, the code page sends everyone to the login; every staff member
+    enrols an app of their own; a superuser alone resets a staff member's app."""
+    samples = admin_site_samples(world)
+    expected = {
+        "admin:two_factor_code": {"staff_1": 302, "staff_2": 302, "superuser": 302},
+        "admin:two_factor_enrol": {"staff_1": 200, "staff_2": 200, "superuser": 200},
+        "admin:accounts_user_two_factor_reset": {"staff_1": 403, "staff_2": 403, "superuser": 200},
+    }
+    assert set(expected) == set(samples)
+    for name, url in samples.items():
+        for persona in STAFF_PERSONAS:
+            response = client_for(world.users()[persona]).get(url)
+            assert response.status_code == expected[name][persona], (persona, url)
+            if response.status_code == 302:
+                assert response["Location"] == reverse("admin:login"), (persona, url)
 
 
 @pytest.mark.parametrize(

@@ -120,6 +120,7 @@ def portal_samples(world) -> dict[str, object]:
 NOT_PAGES = {
     "accounts:set_language",
     "family:document_file",
+    "my_data_json",
     "billing:invoice_pdf",
     "billing:payment_pdf",
     "billing:pay",
@@ -129,6 +130,19 @@ NOT_PAGES = {
     "accessibility:help_download",
     "healthz",
 }
+
+
+def admin_site_samples(world) -> dict[str, str]:
+    """The admin's pages beyond each model's list, add and change pages that ``admin_samples``
+    walks: the code step of the login, the enrolment of an authentication app, and the reset
+    of establishment 1's staff member's app; by URL name."""
+    return {
+        "admin:two_factor_code": reverse("admin:two_factor_code"),
+        "admin:two_factor_enrol": reverse("admin:two_factor_enrol"),
+        "admin:accounts_user_two_factor_reset": reverse(
+            "admin:accounts_user_two_factor_reset", args=[world.staff_1.pk]
+        ),
+    }
 
 
 def readable_pages(world):

@@ -111,6 +111,21 @@ def test_hostile_file_is_refused_with_a_message_and_nothing_stored(
     assert_refused(response, message, files, documents)
 
 
+def test_a_truncated_photo_is_refused_even_after_a_duplicate_was_rendered(world):
+    """WeasyPrint, once imported to render an invoice's duplicate, tells Pillow to accept
+    truncated images in the whole process; the upload check still refuses them."""
+    from PIL import ImageFile
+
+    from billing import pdf
+
+    pdf.render_duplicate(world.invoice_a)
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as a later import of WeasyPrint would leave it
+    files, documents = stored_files(), Document.objects.count()
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), "photo.jpg", corpus("truncated.jpg"))
+    assert_refused(response, "Cette image est endommagée ou incomplète", files, documents)
+
+
 def test_the_corpus_holds_every_file_it_names_and_at_least_20_hostile_ones():
     names = {path.name for path in upload_files.CORPUS.iterdir()}
     assert set(upload_files.BUILDERS) | {"attestation-libreoffice.pdf"} == names

@@ -35,6 +35,11 @@
   // select2 builds its boxes when jQuery is ready (sometimes after the page's load event), and
   // again for each inline row added: each new box is named as soon as it is in the page.
   document.addEventListener("DOMContentLoaded", function () {
+    // A form's error summary (the two-factor pages) is read first, as on the portal.
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      summary.focus();
+    }
     nameComboboxes(document);
     new MutationObserver(function (changes) {
       var added = changes.some(function (change) {

@@ -1,0 +1,244 @@
+"""Staff anonymise a family that left: its names go everywhere, its invoices stay with their
+amounts, it can no longer log in, and the audit log says so."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from accounts.models import AuditEntry
+from billing import pdf
+from billing import services as billing
+from billing.models import Invoice, Ledger, Payment
+from billing.tests.test_views import pdf_text
+from conftest import client_for
+from family.exceptions import FamilyError
+from family.models import ChangeRequest, Document, Family, Guardian
+from family.services import change_request_submit, family_anonymise
+from reenrolment.models import ReenrolmentRequest
+from students.models import Enrolment, Student
+from tests.html import page
+
+pytestmark = pytest.mark.django_db
+
+FAMILY_A_WORDS = ("ABARRE", "Irina", "Paul", "abarre1", "19 rue de Paris")
+CHANGELIST = reverse("admin:family_family_changelist")
+
+
+def settle(world) -> None:
+    """Family A pays the 50 € it owed on its rental ledger."""
+    billing.payment_record(
+        family=world.family_a.family,
+        ledger=Ledger.RENTALS,
+        mode="especes",
+        amount=Decimal("50.00"),
+        invoices=[world.invoice_a],
+    )
+
+
+def anonymise_from_the_admin(world, families):
+    """The action on the list: the confirmation page, then Anonymise."""
+    client = client_for(world.staff_1)
+    ids = [family.pk for family in families]
+    confirm = client.post(CHANGELIST, {"action": "anonymise_selected", "_selected_action": ids})
+    assert confirm.status_code == 200
+    response = client.post(
+        CHANGELIST,
+        {"action": "anonymise_selected", "_selected_action": ids, "apply": "1"},
+        follow=True,
+    )
+    return confirm, response
+
+
+def test_a_family_owing_money_is_refused_and_nothing_changes(world):
+    with pytest.raises(FamilyError) as refused:
+        family_anonymise(family=world.family_a.family, actor=world.staff_1)
+    assert "50,00" in refused.value.message and "owed" in refused.value.message
+    world.family_a.family.refresh_from_db()
+    assert world.family_a.family.name == "ABARRE" and world.family_a.family.anonymised_at is None
+
+
+def test_a_family_with_a_reenrolment_awaiting_validation_is_refused(world):
+    # Family B's Lucas has a re-enrolment request awaiting the staff (the world's campaign).
+    with pytest.raises(FamilyError) as refused:
+        family_anonymise(family=world.family_b.family, actor=world.staff_1)
+    assert "Lucas" in refused.value.message and "awaits validation" in refused.value.message
+
+
+def test_the_confirmation_page_says_which_families_can_be_anonymised(world):
+    client = client_for(world.staff_1)
+    response = client.post(
+        CHANGELIST,
+        {
+            "action": "anonymise_selected",
+            "_selected_action": [world.family_a.family.pk, world.family_b.family.pk],
+        },
+    )
+    text = page(response).text
+    assert "This cannot be undone" in text
+    assert "ABARRE No: Locations: 50,00 € is still owed." in text
+    assert "MARTIN No:" in text
+    assert 'type="submit"' not in response.content.decode().split("<table")[1]
+    assert Family.objects.filter(anonymised_at__isnull=False).count() == 0
+
+
+def test_staff_of_another_establishment_cannot_anonymise(world):
+    settle(world)
+    with pytest.raises(FamilyError):
+        family_anonymise(family=world.family_a.family, actor=world.staff_2)
+    url = reverse("admin:family_family_anonymise", args=[world.family_a.family.pk])
+    assert client_for(world.staff_2).post(url, {"apply": "1"}).status_code == 404
+    world.family_a.family.refresh_from_db()
+    assert world.family_a.family.anonymised_at is None
+
+
+def test_the_familys_page_offers_anonymisation_with_its_confirmation(
+    world, django_capture_on_commit_callbacks
+):
+    settle(world)
+    client = client_for(world.staff_1)
+    family = world.family_a.family
+    change = client.get(reverse("admin:family_family_change", args=[family.pk]))
+    url = reverse("admin:family_family_anonymise", args=[family.pk])
+    assert f'href="{url}"' in change.content.decode()
+    confirm = client.get(url)
+    assert "ABARRE Oui" in page(confirm).text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"apply": "1"}, follow=True)
+    family.refresh_from_db()
+    assert family.anonymised_at is not None
+    assert f"ABARRE is anonymised: it is now {family.name}." in page(response).text
+
+
+def test_an_anonymised_familys_names_are_gone_everywhere_but_its_invoices_stay(
+    world, django_capture_on_commit_callbacks
+):
+    settle(world)
+    family = world.family_a.family
+    irina = world.family_a.students[0]
+    change_request_submit(record=irina, values={"city": "BLOIS"}, requested_by=world.family_a.user)
+    Enrolment.objects.filter(student=irina).update(comment="Irina progresse bien.")
+    world.invoice_a.lines.update(description="Location violon 3/4 – Irina ABARRE")
+    LogEntry.objects.log_actions(
+        world.staff_1.pk,
+        [world.family_a.guardian],
+        CHANGE,
+        change_message=json.dumps([{"added": {"name": "élève", "object": "ABARRE Irina"}}]),
+    )
+    invoice_url = reverse("billing:invoice_pdf", args=[world.invoice_a.pk])
+    before = pdf_text(client_for(world.family_a.user).get(invoice_url).content)
+    assert "ABARRE Jérémie" in before  # the stored duplicate is made out to the family
+    document_path = Path(world.document_a.file.path)
+    logged_in = client_for(world.family_a.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm, response = anonymise_from_the_admin(world, [family])
+    assert "ABARRE Oui" in page(confirm).text
+
+    family.refresh_from_db()
+    label = family.name
+    assert label.endswith(str(family.pk)) and "ABARRE" not in label
+    assert family.anonymised_at is not None
+    assert f"ABARRE is anonymised: it is now {label}." in page(response).text
+
+    guardian = Guardian.objects.get(pk=world.family_a.guardian.pk)
+    assert (guardian.last_name, guardian.first_name, guardian.email) == (label, "", "")
+    assert (guardian.address, guardian.city, guardian.mobile_phone) == ("", "", "")
+    students = Student.objects.filter(family=family)
+    assert {(s.last_name, s.first_name, s.birth_date) for s in students} == {(label, "", None)}
+    kept = Enrolment.objects.filter(student=irina)
+    assert kept.count() == 2 and set(kept.values_list("comment", flat=True)) == {""}
+    assert not Document.objects.filter(family=family).exists()
+    assert not document_path.exists()
+    assert not ChangeRequest.objects.filter(family=family).exists()
+
+    # The invoices, credit notes and payments stay, with their amounts, under the new name.
+    invoice = Invoice.objects.get(pk=world.invoice_a.pk)
+    assert (invoice.number, invoice.total) == ("12FC01785", Decimal("200.00"))
+    assert (invoice.family_name, invoice.family_address) == (label, "")
+    assert invoice.lines.get().description == f"Location violon 3/4 – {label}"
+    assert Payment.objects.filter(family=family).count() == 2
+    duplicate = pdf_text(pdf.duplicate_bytes(invoice))
+    assert "12FC01785" in duplicate and "200,00 €" in duplicate and label in duplicate
+    assert "ABARRE" not in duplicate and "Jérémie" not in duplicate
+
+    # The family can no longer log in, and its open session ends.
+    user = world.family_a.user
+    user.refresh_from_db()
+    assert not user.is_active and user.email == "" and not user.has_usable_password()
+    assert user.identifier != "abarre1"
+    assert logged_in.get(reverse("home")).status_code == 302
+    for identifier in ("abarre1", user.identifier):
+        refused = client_for(None).post(
+            "/connexion/",
+            {
+                "establishment": world.establishment_1.pk,
+                "identifier": identifier,
+                "password": "Musique2024",
+            },
+        )
+        assert refused.status_code == 200 and "_auth_user_id" not in refused.client.session
+
+    # The staff's searches no longer find the family.
+    staff = client_for(world.staff_1)
+    for admin_list in (
+        "family_family",
+        "family_guardian",
+        "students_student",
+        "billing_invoice",
+        "billing_payment",
+        "family_document",
+        "family_changerequest",
+        "reenrolment_reenrolmentrequest",
+        "accounts_user",
+        "accounts_auditentry",
+    ):
+        for word in ("ABARRE", "Irina", "abarre1"):
+            listing = staff.get(reverse(f"admin:{admin_list}_changelist"), {"q": word})
+            assert listing.status_code == 200, admin_list
+            assert listing.context["cl"].result_count == 0, (admin_list, word)
+
+    # The audit log keeps what happened, without the names; the anonymisation is in it.
+    entries = AuditEntry.objects.filter(establishment=world.establishment_1)
+    stored = json.dumps(
+        [[e.object_repr, e.actor_label, e.details] for e in entries], ensure_ascii=False
+    )
+    for word in FAMILY_A_WORDS:
+        assert word not in stored, word
+    done = entries.get(action="family.family.anonymised")
+    assert (done.actor, done.object_repr, done.object_id) == (world.staff_1, label, str(family.pk))
+    assert done.details["documents"] == 1 and done.details["invoices"] == 1
+    assert entries.filter(action="family.document.sent", object_repr__contains=label).exists()
+    history = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Guardian),
+        object_id=str(world.family_a.guardian.pk),
+    )
+    assert "ABARRE" not in json.dumps([[e.object_repr, e.change_message] for e in history])
+
+    # Nothing of family B changed.
+    assert Guardian.objects.get(pk=world.family_b.guardian.pk).last_name == "MARTIN"
+    assert ReenrolmentRequest.objects.filter(family=world.family_b.family).exists()
+
+
+def test_anonymising_twice_is_refused_calmly(world):
+    settle(world)
+    family_anonymise(family=world.family_a.family, actor=world.staff_1)
+    with pytest.raises(FamilyError) as refused:
+        family_anonymise(family=world.family_a.family, actor=world.staff_1)
+    assert "already anonymised" in refused.value.message
+
+
+def test_a_queued_mail_to_the_family_is_not_sent_after_it_is_erased(world):
+    from mailer.models import Message
+
+    settle(world)
+    change_request_submit(
+        record=world.family_a.guardian, values={"city": "BLOIS"}, requested_by=world.family_a.user
+    )
+    assert Message.objects.count() == 1  # the acknowledgement, not sent yet
+    family_anonymise(family=world.family_a.family, actor=world.staff_1)
+    assert Message.objects.count() == 0
