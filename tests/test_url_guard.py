@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.access import AUTHENTICATED, FAMILY, PUBLIC
 from accounts.tenancy import TenantAdminMixin, staff_scope
 from conftest import client_for
+from tests.figures import report
 from tests.html import consumed
 from tests.urlwalk import (
     ESTABLISHMENT_KWARGS,
@@ -75,12 +76,14 @@ def expected_portal_statuses(rule: str, persona: str, kwargs: tuple[str, ...]) -
 
 def test_portal_rules_hold_for_every_persona(world):
     failures = []
+    checked = 0
     samples = portal_samples(world)
     for persona, user in world.users().items():
         client = client_for(user)
         for route in portal_routes():
             url = portal_url(route, samples)
             response = consumed(client.get(url))  # a download's file is closed
+            checked += 1
             expected = expected_portal_statuses(route.rule, persona, route.kwargs)
             if response.status_code not in expected:
                 failures.append(
@@ -91,6 +94,10 @@ def test_portal_rules_hold_for_every_persona(world):
                 location = response["Location"]
                 if not location.startswith(f"{reverse('accounts:login')}?next="):
                     failures.append(f"anonymous GET {url}: redirected to {location}")
+    report(
+        f"URL guard, portal: {len(portal_routes())} URLs x {len(world.users())} personas = "
+        f"{checked} requests, {len(failures)} unexpected outcomes"
+    )
     assert failures == []
 
 
@@ -114,19 +121,24 @@ def admin_samples(world):
 def test_admin_is_closed_to_anonymous_and_families(world):
     urls = [reverse("admin:index"), reverse("admin:password_change"), "/admin/nowhere/"]
     urls += [url for _model, _admin, url, _kind in admin_samples(world)]
+    checked = []
     for persona in ("anonymous", *FAMILIES):
         client = client_for(world.users()[persona])
         for url in urls:
             response = client.get(url)
+            checked.append(url)
             assert response.status_code == 302, (persona, url, response.status_code)
             assert response["Location"].startswith(reverse("admin:login")), (persona, url)
+    report(f"URL guard, admin closed: {len(urls)} URLs x 4 personas = {len(checked)} requests")
 
 
 def test_admin_rows_stay_in_their_establishment(world, rf):
     """Staff of establishment 1 open its rows; staff of establishment 2 are sent away."""
     assert client_for(world.staff_1).get(reverse("admin:index")).status_code == 200
+    checked = 0
     for _model, model_admin, url, kind in admin_samples(world):
         for persona in STAFF_PERSONAS:
+            checked += 1
             user = world.users()[persona]
             request = rf.get(url)
             request.user = user
@@ -143,6 +155,7 @@ def test_admin_rows_stay_in_their_establishment(world, rf):
                 assert response["Location"] == reverse("admin:index")
             else:
                 assert response.status_code == 200, (persona, url, response.status_code)
+    report(f"URL guard, admin rows: {checked} requests of 3 staff personas, as expected")
 
 
 @pytest.mark.parametrize(
