@@ -254,6 +254,32 @@ STORAGES = {
     },
 }
 
+# MEDIA_STORAGE=s3: the same three storages in an S3-compatible bucket (AWS, Scaleway, OVH,
+# MinIO...), under the same prefixes, every object private (files are served by the views
+# that check who asks, never by a bucket address).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    S3_OPTIONS = {
+        "bucket_name": env_str("S3_BUCKET", ""),
+        "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("S3_REGION", "") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    if env_str("S3_ACCESS_KEY_ID", ""):  # else boto3's own chain (instance role, ~/.aws)
+        S3_OPTIONS["access_key"] = env_str("S3_ACCESS_KEY_ID", "")
+        S3_OPTIONS["secret_key"] = env_str("S3_SECRET_ACCESS_KEY", "")
+    if not S3_OPTIONS["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+    for _alias, _prefix in (("default", ""), ("documents", "documents"), ("billing", "billing")):
+        STORAGES[_alias] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**S3_OPTIONS, "location": _prefix},
+        }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("MEDIA_STORAGE is local or s3.")
+
 # A file past 10 MB is not read further (family.uploads.UploadSizeLimit); the others are kept
 # in memory up to 2.5 MB, in a temporary file beyond.
 FILE_UPLOAD_HANDLERS = [
