@@ -28,7 +28,14 @@ from billing.tests.test_views import pdf_text
 from conftest import client_for
 from family import services as family_services
 from tests.figures import report
-from tests.urlwalk import NOT_PAGES, portal_samples, portal_url, routes
+from tests.urlwalk import (
+    NOT_PAGES,
+    admin_object_routes,
+    admin_object_url,
+    portal_samples,
+    portal_url,
+    routes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -214,23 +221,6 @@ def sweep_mail(world, sweep: Sweep) -> int:
     return len(messages)
 
 
-def _admin_object_routes():
-    """(route, app_label, model_name) of every admin URL naming one object: change, history,
-    delete, and the admin's own downloads (a document's file, a duplicate PDF)."""
-    for route in routes():
-        if not route.in_admin or not ({"object_id", "id"} & set(route.kwargs)):
-            continue
-        match = re.match(r"admin/(\w+)/(\w+)/", route.pattern)
-        if match:
-            yield route, match.group(1), match.group(2)
-
-
-def _object_url(route, pk) -> str:
-    pattern = route.pattern.removeprefix("admin/")
-    path = re.sub(r"<(?:\w+:)?(object_id|id)>", str(pk), pattern)
-    return f"/admin/{path}"
-
-
 def sweep_admin(world, sweep: Sweep) -> int:
     """For each staff member: the admin home, every list (plain, searched, with facets), every
     add form, every URL of an object of each establishment, every autocomplete answer, every
@@ -275,7 +265,7 @@ def sweep_admin(world, sweep: Sweep) -> int:
                             f"autocomplete {owner.model.__name__}.{field_name} {term!r}",
                             readable(response),
                         )
-        for route, app_label, model_name in _admin_object_routes():
+        for route, app_label, model_name in admin_object_routes():
             model = apps.get_model(app_label, model_name)
             rows = model._default_manager.order_by("pk")
             if hasattr(rows, "for_establishment") or model._meta.label in NOT_PLANTED_MODELS:
@@ -286,7 +276,7 @@ def sweep_admin(world, sweep: Sweep) -> int:
             else:
                 found = [rows.first()]  # the outbox, login failures, groups: no tenant rows
             for row in filter(None, found):
-                url = _object_url(route, row.pk)
+                url = admin_object_url(route, row.pk)
                 sweep.check(persona, f"GET {url}", readable(client.get(url)))
         for ledger in Ledger.values:
             url = reverse("admin:billing_ledger_export", args=[ledger])

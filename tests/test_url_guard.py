@@ -19,6 +19,8 @@ from tests.html import consumed
 from tests.urlwalk import (
     ESTABLISHMENT_KWARGS,
     SHARED_KWARGS,
+    admin_object_routes,
+    admin_object_url,
     portal_samples,
     portal_url,
     routes,
@@ -156,6 +158,36 @@ def test_admin_rows_stay_in_their_establishment(world, rf):
             else:
                 assert response.status_code == 200, (persona, url, response.status_code)
     report(f"URL guard, admin rows: {checked} requests of 3 staff personas, as expected")
+
+
+def test_every_admin_url_of_an_object_stays_in_its_establishment(world):
+    """Change, history and delete pages and the admin's downloads (a document's file, a
+    duplicate PDF), with a row of establishment 1: its staff open them (or are refused an
+    action they lack), the other establishment's staff never do."""
+    from django.apps import apps
+
+    checked = 0
+    failures = []
+    for route, app_label, model_name in admin_object_routes():
+        model = apps.get_model(app_label, model_name)
+        if not isinstance(admin.site._registry.get(model), TenantAdminMixin):
+            continue  # configuration and logs, without establishment
+        if route.name is None:
+            continue  # Django's redirection of an old address to the change page
+        row = staff_scope(model._default_manager.order_by("pk"), world.staff_1).first()
+        url = admin_object_url(route, row.pk)
+        for persona, allowed in (("staff_1", {200, 302, 403}), ("staff_2", {302, 403, 404})):
+            response = consumed(client_for(world.users()[persona]).get(url))
+            checked += 1
+            # Sent away: the other establishment's staff to the admin's home; its own staff,
+            # refused with a reason, to the object's page (a document type still in use).
+            expected_location = reverse("admin:index") if persona == "staff_2" else f"/{row.pk}/"
+            if response.status_code not in allowed:
+                failures.append(f"{persona} GET {url}: {response.status_code}")
+            elif response.status_code == 302 and expected_location not in response["Location"]:
+                failures.append(f"{persona} GET {url}: sent to {response['Location']}")
+    report(f"URL guard, admin objects: {checked} requests of 2 staff personas")
+    assert checked > 50 and failures == []
 
 
 @pytest.mark.parametrize(
