@@ -76,6 +76,12 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from tests import figures
+
+    if figures.lines:
+        terminalreporter.section("figures")
+        for line in figures.lines:
+            terminalreporter.write_line(line)
     if CI and _skipped:
         terminalreporter.section("skipped tests are failures in CI", red=True)
         for nodeid in _skipped:

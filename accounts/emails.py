@@ -58,7 +58,9 @@ def defer_on_delivery_error(connection, message, exc):
 
     message.defer()
     MessageLog.objects.log(message, RESULT_FAILURE, log_message=str(exc))
-    logger.warning("mail %s deferred: %r", message.pk, exc)
+    # The kind of failure and the server's code only: an SMTP error may quote the addresses.
+    code = getattr(exc, "smtp_code", "")
+    logger.warning("mail %s deferred: %s %s", message.pk, type(exc).__name__, code)
     return None, "deferred"
 
 

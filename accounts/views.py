@@ -9,7 +9,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,12 +30,22 @@ SITE_CODE = re.compile(r"[-a-zA-Z0-9_]{1,20}")
 
 
 def safe_next(request, candidate: str | None, fallback: str) -> str:
-    """``candidate`` if it is a page of this site worth returning to, else ``fallback``."""
-    if not candidate or not url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """``candidate`` if it is a page of this site worth returning to (a path of one of its
+    URLs), else ``fallback``."""
+    if (
+        not candidate
+        or not candidate.startswith("/")
+        or not url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return fallback
-    if urlsplit(candidate).path == reverse("accounts:logout"):
+    path = urlsplit(candidate).path
+    try:
+        resolve(path)
+    except Resolver404:
+        return fallback
+    if path == reverse("accounts:logout"):
         return fallback
     return candidate
 

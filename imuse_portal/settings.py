@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -198,6 +199,7 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 # address that proxy appended last to X-Forwarded-For (earlier entries can be forged).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_str"  # no login nor address in the logs
 RATELIMIT_IP_META_KEY = "accounts.lockout.client_ip"
 
 # Temporary passwords mailed by "Générer un nouveau mot de passe".
@@ -262,6 +264,32 @@ STORAGES = {
         )
     },
 }
+
+# MEDIA_STORAGE=s3: the same three storages in an S3-compatible bucket (AWS, Scaleway, OVH,
+# MinIO...), under the same prefixes, every object private (files are served by the views
+# that check who asks, never by a bucket address).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    S3_OPTIONS = {
+        "bucket_name": env_str("S3_BUCKET", ""),
+        "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("S3_REGION", "") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    if env_str("S3_ACCESS_KEY_ID", ""):  # else boto3's own chain (instance role, ~/.aws)
+        S3_OPTIONS["access_key"] = env_str("S3_ACCESS_KEY_ID", "")
+        S3_OPTIONS["secret_key"] = env_str("S3_SECRET_ACCESS_KEY", "")
+    if not S3_OPTIONS["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+    for _alias, _prefix in (("default", ""), ("documents", "documents"), ("billing", "billing")):
+        STORAGES[_alias] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**S3_OPTIONS, "location": _prefix},
+        }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("MEDIA_STORAGE is local or s3.")
 
 # A file past 10 MB is not read further (family.uploads.UploadSizeLimit); the others are kept
 # in memory up to 2.5 MB, in a temporary file beyond.
@@ -369,13 +397,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     # One line per record, with the request's id (X-Request-ID) to follow a request through.
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        # LOG_FORMAT=json: one JSON object per line, for a log collector.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(request_id)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Django adds the request to its records: its address may hold what was typed.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+        },
     },
     "filters": {"request_id": {"()": "imuse_portal.request_id.RequestIdFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": "json" if env_str("LOG_FORMAT", "plain") == "json" else "plain",
             "filters": ["request_id"],
         }
     },
@@ -385,8 +421,13 @@ LOGGING = {
         "pikepdf": {"level": "WARNING"},  # says at INFO that its logging bridge started
         "weasyprint": {"level": "WARNING"},  # one INFO line per rendering step
         "fontTools": {"level": "WARNING"},
+        "mailer": {"level": "WARNING"},  # says at INFO to whom each mail goes
     },
 }
+
+# Error mails to ADMINS show the code path, never what was posted nor the code's values.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "imuse_portal.errors.PrivateExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "imuse_portal.errors.PrivateExceptionReporter"
 
 CSRF_FAILURE_VIEW = "imuse_portal.views.csrf_failure"
 # English dates as day/month/year (British usage), like the French ones.

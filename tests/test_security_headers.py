@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from conftest import client_for, send_document
+from tests.figures import report
 from tests.html import consumed
 
 PAGE_POLICY = {
@@ -56,7 +57,7 @@ def responses(world):
 
 
 @pytest.mark.django_db
-def test_every_kind_of_response_carries_the_security_headers(world, capsys):
+def test_every_kind_of_response_carries_the_security_headers(world):
     checked = 0
     failures = []
     for what, response in responses(world):
@@ -86,8 +87,7 @@ def test_every_kind_of_response_carries_the_security_headers(world, capsys):
         if problems:
             failures.append(f"{what} ({response.status_code}): {problems}")
         checked += 1
-    with capsys.disabled():
-        print(f"\nsecurity headers: {checked} kinds of response checked, {len(failures)} wrong")
+    report(f"security headers: {checked} kinds of response checked, {len(failures)} wrong")
     assert checked == 14 and failures == []
 
 

@@ -14,10 +14,13 @@ from django.urls import reverse
 from accounts.access import AUTHENTICATED, FAMILY, PUBLIC
 from accounts.tenancy import TenantAdminMixin, staff_scope
 from conftest import client_for
+from tests.figures import report
 from tests.html import consumed
 from tests.urlwalk import (
     ESTABLISHMENT_KWARGS,
     SHARED_KWARGS,
+    admin_object_routes,
+    admin_object_url,
     admin_site_samples,
     portal_samples,
     portal_url,
@@ -76,12 +79,14 @@ def expected_portal_statuses(rule: str, persona: str, kwargs: tuple[str, ...]) -
 
 def test_portal_rules_hold_for_every_persona(world):
     failures = []
+    checked = 0
     samples = portal_samples(world)
     for persona, user in world.users().items():
         client = client_for(user)
         for route in portal_routes():
             url = portal_url(route, samples)
             response = consumed(client.get(url))  # a download's file is closed
+            checked += 1
             expected = expected_portal_statuses(route.rule, persona, route.kwargs)
             if response.status_code not in expected:
                 failures.append(
@@ -92,6 +97,10 @@ def test_portal_rules_hold_for_every_persona(world):
                 location = response["Location"]
                 if not location.startswith(f"{reverse('accounts:login')}?next="):
                     failures.append(f"anonymous GET {url}: redirected to {location}")
+    report(
+        f"URL guard, portal: {len(portal_routes())} URLs x {len(world.users())} personas = "
+        f"{checked} requests, {len(failures)} unexpected outcomes"
+    )
     assert failures == []
 
 
@@ -116,19 +125,24 @@ def test_admin_is_closed_to_anonymous_and_families(world):
     urls = [reverse("admin:index"), reverse("admin:password_change"), "/admin/nowhere/"]
     urls += [url for _model, _admin, url, _kind in admin_samples(world)]
     urls += admin_site_samples(world).values()
+    checked = []
     for persona in ("anonymous", *FAMILIES):
         client = client_for(world.users()[persona])
         for url in urls:
             response = client.get(url)
+            checked.append(url)
             assert response.status_code == 302, (persona, url, response.status_code)
             assert response["Location"].startswith(reverse("admin:login")), (persona, url)
+    report(f"URL guard, admin closed: {len(urls)} URLs x 4 personas = {len(checked)} requests")
 
 
 def test_admin_rows_stay_in_their_establishment(world, rf):
     """Staff of establishment 1 open its rows; staff of establishment 2 are sent away."""
     assert client_for(world.staff_1).get(reverse("admin:index")).status_code == 200
+    checked = 0
     for _model, model_admin, url, kind in admin_samples(world):
         for persona in STAFF_PERSONAS:
+            checked += 1
             user = world.users()[persona]
             request = rf.get(url)
             request.user = user
@@ -145,6 +159,41 @@ def test_admin_rows_stay_in_their_establishment(world, rf):
                 assert response["Location"] == reverse("admin:index")
             else:
                 assert response.status_code == 200, (persona, url, response.status_code)
+    report(f"URL guard, admin rows: {checked} requests of 3 staff personas, as expected")
+
+
+def test_every_admin_url_of_an_object_stays_in_its_establishment(world):
+    """Change, history and delete pages and the admin's downloads (a document's file, a
+    duplicate PDF), with a row of establishment 1: its staff open them (or are refused an
+    action they lack), the other establishment's staff never do."""
+    from django.apps import apps
+
+    checked = 0
+    failures = []
+    for route, app_label, model_name in admin_object_routes():
+        model = apps.get_model(app_label, model_name)
+        if not isinstance(admin.site._registry.get(model), TenantAdminMixin):
+            continue  # configuration and logs, without establishment
+        if route.name is None:
+            continue  # Django's redirection of an old address to the change page
+        row = staff_scope(model._default_manager.order_by("pk"), world.staff_1).first()
+        url = admin_object_url(route, row.pk)
+        for persona, allowed in (("staff_1", {200, 302, 403}), ("staff_2", {302, 403, 404})):
+            response = consumed(client_for(world.users()[persona]).get(url))
+            checked += 1
+            # Sent away: the other establishment's staff to the admin's home; its own staff,
+            # refused with a reason, to the object's page (a document type still in use).
+            location = response.get("Location", "")
+            if persona == "staff_2":
+                sent_well = location == reverse("admin:index")
+            else:
+                sent_well = location.startswith("/admin/") and f"/{row.pk}/" in location
+            if response.status_code not in allowed:
+                failures.append(f"{persona} GET {url}: {response.status_code}")
+            elif response.status_code == 302 and not sent_well:
+                failures.append(f"{persona} GET {url}: sent to {location}")
+    report(f"URL guard, admin objects: {checked} requests of 2 staff personas")
+    assert checked > 50 and failures == []
 
 
 def test_every_two_factor_page_of_the_admin_has_a_sample(world):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -156,3 +157,20 @@ def readable_pages(world):
         status = client_for(user).get(url).status_code
         assert status == 200, f"{url} answers {status} to {'family A' if user else 'a visitor'}"
         yield url, user
+
+
+def admin_object_routes():
+    """(route, app_label, model_name) of every admin URL naming one object: change, history,
+    delete, and the admin's own downloads (a document's file, a duplicate PDF)."""
+    for route in routes():
+        if not route.in_admin or not ({"object_id", "id"} & set(route.kwargs)):
+            continue
+        match = re.match(r"admin/(\w+)/(\w+)/", route.pattern)
+        if match:
+            yield route, match.group(1), match.group(2)
+
+
+def admin_object_url(route, pk) -> str:
+    pattern = route.pattern.removeprefix("admin/")
+    path = re.sub(r"<(?:\w+:)?(object_id|id)>", str(pk), pattern)
+    return f"/admin/{path}"

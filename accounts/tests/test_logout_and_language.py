@@ -1,3 +1,4 @@
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -60,6 +61,14 @@ def test_language_switch_ignores_unknown_languages_and_foreign_next(world):
     )
     assert response["Location"] == reverse("home")
     assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
+
+
+@pytest.mark.parametrize("bad_next", ["-1", "eleves/", "/nulle-part/", "//evil.example/", "/\\x"])
+def test_a_return_address_that_is_no_page_of_the_site_leads_home(world, bad_next):
+    response = client_for(None).post(
+        reverse("accounts:set_language"), {"language": "en", "next": bad_next}
+    )
+    assert response["Location"] == reverse("home")
 
 
 def test_language_switch_by_get_changes_nothing(world):

@@ -17,6 +17,7 @@ from family.models import Document
 from reenrolment import services as reenrolment
 from reenrolment.tests.test_services import courses, open_campaign
 from tests.factories import StudentFactory
+from tests.figures import report
 from tests.html import page
 from tests.smtp import Recorder
 
@@ -88,7 +89,7 @@ def passwords(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_four_hundred_mails_wait_for_the_server_and_each_leaves_once(
-    world, smtp_settings, settings, capsys
+    world, smtp_settings, settings
 ):
     settings.PASSWORD_GENERATION_RATE_PER_IDENTIFIER = "1000/h"
     settings.PASSWORD_GENERATION_RATE_PER_ADDRESS = "1000/h"
@@ -114,8 +115,7 @@ def test_four_hundred_mails_wait_for_the_server_and_each_leaves_once(
     ]
     assert len(recorder.received) == 4 * N and len(set(ids)) == 4 * N
     assert Message.objects.count() == 0
-    with capsys.disabled():
-        print(f"\nmail faults: {4 * N} mails kept while the server was down, {len(ids)} sent once")
+    report(f"mail faults: {4 * N} mails kept while the server was down, {len(ids)} sent once")
 
 
 @pytest.mark.django_db
