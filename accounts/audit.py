@@ -8,6 +8,29 @@ Actions are named ``<app>.<thing>.<what happened>``: ``family.change.requested``
 from __future__ import annotations
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+
+
+def family_id_of(obj) -> int | None:
+    """The family a record belongs to, by its model's ``tenant_family_path`` ("family",
+    "student__family", "pk" for the family itself; a family login through its guardian)."""
+    if obj is None:
+        return None
+    path = getattr(type(obj), "tenant_family_path", None)
+    if obj._meta.label == "accounts.User" and not (obj.is_staff or obj.is_superuser):
+        path = "guardian__family"
+    if not path or path == "__shared__":
+        return None
+    *steps, last = path.split("__")
+    target = obj
+    try:
+        for step in steps:
+            target = getattr(target, step)
+    except ObjectDoesNotExist:
+        return None
+    if target is None:
+        return None
+    return target.pk if last == "pk" else getattr(target, f"{last}_id", None)
 
 
 def record(*, action: str, actor, establishment_id: int, obj=None, **details):
@@ -24,6 +47,7 @@ def record(*, action: str, actor, establishment_id: int, obj=None, **details):
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         details=details,
+        family_id=family_id_of(obj),
     )
 
 

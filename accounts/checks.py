@@ -16,3 +16,19 @@ def mail_is_really_sent(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def staff_logins_ask_for_a_second_factor(app_configs, **kwargs):
+    """In production, a stolen staff password alone opens every family's record of the
+    establishment: the second factor should be required."""
+    if not settings.DEBUG and not settings.STAFF_REQUIRE_2FA:
+        return [
+            Warning(
+                "Staff may log in to the admin with a password alone.",
+                hint="Set STAFF_REQUIRE_2FA=1: every staff member then enrols an "
+                "authentication app before using the admin.",
+                id="accounts.W002",
+            )
+        ]
+    return []

@@ -57,10 +57,10 @@ def defer_on_delivery_error(connection, message, exc):
     from mailer.models import RESULT_FAILURE, MessageLog
 
     message.defer()
-    MessageLog.objects.log(message, RESULT_FAILURE, log_message=str(exc))
     # The kind of failure and the server's code only: an SMTP error may quote the addresses.
-    code = getattr(exc, "smtp_code", "")
-    logger.warning("mail %s deferred: %s %s", message.pk, type(exc).__name__, code)
+    failure = f"{type(exc).__name__} {getattr(exc, 'smtp_code', '')}".strip()
+    MessageLog.objects.log(message, RESULT_FAILURE, log_message=failure)
+    logger.warning("mail %s deferred: %s", message.pk, failure)
     return None, "deferred"
 
 

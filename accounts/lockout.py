@@ -1,6 +1,6 @@
 """django-axes hooks: which login a failure counts against, and the page a locked login gets."""
 
-import hashlib
+import hmac
 import math
 
 from django.conf import settings
@@ -26,7 +26,12 @@ def client_ip(request) -> str:
 def client_str(username, ip_address, user_agent, path_info, request) -> str:
     """How django-axes names an attempt in the logs: the page and a digest of the login (the
     same login gives the same digest), never the login, the address or the browser."""
-    digest = hashlib.sha256(str(username).encode()).hexdigest()[:12] if username else "-"
+    # Keyed with SECRET_KEY: a short login cannot be found again by trying them all.
+    digest = (
+        hmac.new(settings.SECRET_KEY.encode(), str(username).encode(), "sha256").hexdigest()[:12]
+        if username
+        else "-"
+    )
     return f"{{path: {path_info}, login: #{digest}}}"
 
 

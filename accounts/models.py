@@ -207,6 +207,12 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("record id"), max_length=40, blank=True)
     object_repr = models.CharField(_("record"), max_length=200, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # The family the record belongs to, when it belongs to one: the entry stays tied to the
+    # family after the record is deleted (the anonymisation finds it). No foreign key: the
+    # accounts app knows nothing of families.
+    family_id = models.PositiveBigIntegerField(
+        _("family"), null=True, blank=True, db_index=True, editable=False
+    )
 
     objects = TenantQuerySet.as_manager()
 

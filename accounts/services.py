@@ -1,5 +1,6 @@
 """Writes of the accounts app."""
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,8 @@ from accounts import audit
 from accounts.emails import queue_mail
 from accounts.models import User
 from accounts.passwords import generate_temporary_password
+
+logger = logging.getLogger(__name__)
 
 STAFF_GROUP = "Secrétariat"
 # What an establishment's staff manage; the tenancy mixin keeps them inside their establishment.
@@ -194,13 +197,15 @@ def two_factor_enrolment_confirm(*, device: TOTPDevice) -> TOTPDevice:
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
     user = device.user
-    if user.establishment_id is not None:  # a superuser belongs to no establishment's log
+    if user.establishment_id is not None:
         audit.record(
             action="accounts.two_factor.enrolled",
             actor=user,
             establishment_id=user.establishment_id,
             obj=user,
         )
+    else:  # a superuser belongs to no establishment's log: the operators' log has it
+        logger.warning("accounts.two_factor.enrolled superuser #%s", user.pk)
     return device
 
 
@@ -216,5 +221,9 @@ def two_factor_reset(*, user, actor) -> int:
             actor=actor,
             establishment_id=user.establishment_id,
             obj=user,
+        )
+    else:
+        logger.warning(
+            "accounts.two_factor.reset superuser #%s by #%s", user.pk, getattr(actor, "pk", None)
         )
     return deleted

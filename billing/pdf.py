@@ -122,11 +122,15 @@ def render_duplicate(document: Invoice | Payment) -> bytes:
 
 def _stored_name(document: Invoice | Payment, language: str) -> str:
     kind = "invoice" if isinstance(document, Invoice) else "payment"
-    stamp = "0"
+    # What the duplicate shows that may change after it is issued: the settlements and credit
+    # notes of an invoice, and the names of both (rewritten when the family is anonymised):
+    # a copy rendered before a change is never served after it.
+    shown = [document.family_name, document.family_address, document.label]
     if isinstance(document, Invoice):
-        shown = [f"S{pk}" for pk in document.settlements.values_list("pk", flat=True)]
-        shown += list(document.credit_notes.issued().values_list("number", flat=True))
-        stamp = hashlib.sha256("|".join(sorted(shown)).encode()).hexdigest()[:12]
+        shown += sorted(f"S{pk}" for pk in document.settlements.values_list("pk", flat=True))
+        shown += sorted(document.credit_notes.issued().values_list("number", flat=True))
+        shown += document.lines.order_by("position").values_list("description", flat=True)
+    stamp = hashlib.sha256("|".join(shown).encode()).hexdigest()[:12]
     return (
         f"{document.establishment_id}/{kind}-{document.pk}-{document.number}-{language}-{stamp}.pdf"
     )
@@ -162,10 +166,17 @@ def stored_duplicates_delete(documents) -> int:
     for establishment_id, starts in prefixes.items():
         try:
             _folders, names = storage.listdir(str(establishment_id))
+            for name in names:
+                if name.startswith(tuple(starts)):
+                    storage.delete(f"{establishment_id}/{name}")
+                    deleted += 1
         except FileNotFoundError:
             continue
-        for name in names:
-            if name.startswith(tuple(starts)):
-                storage.delete(f"{establishment_id}/{name}")
-                deleted += 1
+        except Exception as error:  # run after the commit: the erasure stands, say what is left
+            logger.error(
+                "billing.pdf: duplicates of establishment %s left in storage (%s); they are "
+                "never served again (their names changed)",
+                establishment_id,
+                type(error).__name__,
+            )
     return deleted

@@ -12,6 +12,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import audit
 from billing import numbering
@@ -34,6 +35,7 @@ from family.anonymisation import Erased, Scrubber
 from family.models import Family, Guardian
 
 logger = logging.getLogger(__name__)
+ATTEMPT_MAY_STILL_BE_CONFIRMED = timedelta(hours=24)
 
 
 def _address_block(*lines: str) -> str:
@@ -51,6 +53,17 @@ def family_billing_address(family: Family) -> tuple[str, str]:
     name = _address_block(f"{civility} {holder.full_name}")
     town = f"{holder.postal_code} {holder.city}"
     return name, _address_block(holder.address, town)
+
+
+def _lock_family(family_id: int) -> None:
+    """Every write that names a family on a document (an issue, a payment, a credit note)
+    first locks the family's row, as its anonymisation does: a document is never made out to
+    a family while its names are being erased, and locks are always taken family first."""
+    Family.objects.select_for_update().filter(pk=family_id).first()
+
+
+def _family_of(invoice: Invoice) -> int:
+    return Invoice.objects.filter(pk=invoice.pk).values_list("family_id", flat=True).get()
 
 
 def _snapshot(document: Numbered, *, issued_by, on: date) -> None:
@@ -114,6 +127,7 @@ def invoice_remaining(invoice: Invoice) -> Decimal:
 @transaction.atomic
 def invoice_issue(*, invoice: Invoice, issued_by=None, on: date | None = None) -> Invoice:
     """Draft → issued: the total, both addresses and the date are fixed, the number given."""
+    _lock_family(_family_of(invoice))
     invoice = (
         Invoice.objects.select_for_update(of=("self",))
         .select_related("establishment", "family")
@@ -161,6 +175,7 @@ def invoice_issue(*, invoice: Invoice, issued_by=None, on: date | None = None) -
 def credit_note_for(*, invoice: Invoice, issued_by=None, label: str = "") -> Invoice:
     """A credit note cancelling what is left of an issued invoice (its total less its earlier
     credit notes), issued at once. What was paid of it becomes the family's credit."""
+    _lock_family(_family_of(invoice))
     invoice = _lock_invoices([invoice.pk])[0]
     if invoice.is_credit_note or not invoice.is_issued:
         raise BillingError(_("Only an issued invoice is corrected by a credit note."))
@@ -231,6 +246,7 @@ def payment_record(
     amount = Decimal(amount)
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise BillingError(_("A payment is a positive amount in euros and cents."))
+    _lock_family(family.pk)
     invoices = _check_settled(invoices, family_id=family.pk, ledger=ledger)
     payment = Payment(
         establishment_id=family.establishment_id,
@@ -275,6 +291,7 @@ def invoice_import(
     (description, quantity, unit price). The sequence goes on after the highest kept."""
     if numbering.parse(number)[1] != kind:
         raise ValueError(f"{number} is not the number of a document of kind {kind}")
+    _lock_family(family.pk)
     invoice = Invoice(
         establishment_id=family.establishment_id, family=family, ledger=ledger, kind=kind
     )
@@ -306,6 +323,7 @@ def payment_import(
     """A receipt of an earlier system, kept with its number; it settles ``invoices``."""
     if numbering.parse(number)[1] != DocumentKind.RECEIPT:
         raise ValueError(f"{number} is not the number of a receipt")
+    _lock_family(family.pk)
     payment = Payment(
         establishment_id=family.establishment_id,
         family=family,
@@ -449,10 +467,28 @@ def family_billing_refusals(*, family: Family) -> list[str]:
                 _("%(ledger)s: %(amount)s was paid in excess and is to be refunded first.")
                 % {"ledger": ledger_label, "amount": money(balance)}
             )
+    # A payment started lately may still be confirmed by the provider (one left for a day
+    # was abandoned on the card page): its money would come for a family nobody can reach.
+    started = PaymentAttempt.objects.for_family(family).filter(
+        status=PaymentAttempt.Status.STARTED,
+        created_at__gte=timezone.now() - ATTEMPT_MAY_STILL_BE_CONFIRMED,
+    )
+    if started.exists():
+        reasons.append(
+            _(
+                "An online payment was started in the last 24 hours and may still be "
+                "confirmed: try again tomorrow."
+            )
+        )
     drafts = invoices.filter(number="").count()
     if drafts:
         reasons.append(
-            _("%(count)d invoice(s) in draft: issue or delete them first.") % {"count": drafts}
+            ngettext(
+                "%(count)d invoice in draft: issue or delete it first.",
+                "%(count)d invoices in draft: issue or delete them first.",
+                drafts,
+            )
+            % {"count": drafts}
         )
     return reasons
 

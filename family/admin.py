@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -67,7 +68,7 @@ class FamilyAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     def anonymise_view(self, request, object_id):
         """*Anonymise* from a family's page: the confirmation, then the erasure (POST)."""
-        family = self.get_object(request, object_id)
+        family = self.get_object(request, unquote(object_id))
         if family is None:
             raise Http404
         if not self.has_change_permission(request, family):

@@ -67,12 +67,17 @@ def parts() -> list[Part]:
 
 class Scrubber:
     """Replaces the family's names (whole words, case aside) in free text. Names shorter than
-    three letters are left ("Le", "Da" would eat ordinary words of an invoice line); the
-    records' own name fields are replaced whatever their length."""
+    three letters are left ("Le", "Da" would eat ordinary words of an invoice line), and so
+    are names without a letter (a numeric login "2026" would eat a school year or an amount);
+    the records' own name fields are replaced whatever they hold."""
 
     def __init__(self, names: Iterable[str], label: str):
         words = sorted(
-            {name.strip() for name in names if name and len(name.strip()) >= 3},
+            {
+                name.strip()
+                for name in names
+                if name and len(name.strip()) >= 3 and any(c.isalpha() for c in name)
+            },
             key=len,
             reverse=True,
         )
@@ -97,5 +102,11 @@ class Scrubber:
         if isinstance(value, list):
             return [self.json(item) for item in value]
         if isinstance(value, dict):
-            return {key: self.json(item) for key, item in value.items()}
+            return {
+                key: item if key in NOT_NAMES else self.json(item) for key, item in value.items()
+            }
         return value
+
+
+# Details of audit entries that never hold a name: amounts, counts, modes, numbers.
+NOT_NAMES = {"total", "amount", "count", "mode", "number", "retention_days"}

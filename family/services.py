@@ -633,7 +633,8 @@ def _audit_redact(*, family: Family, erased: Erased, scrub: Scrubber, renamed: d
     """The audit log keeps who did what and when on the family's records, without their
     personal content: the record's name replaced, the details of personal records (values
     before and after, reasons) dropped, names replaced in the others' (an invoice's)."""
-    query = Q(actor__in=list(renamed))
+    # Tied to the family: entries about its records, those deleted earlier included.
+    query = Q(actor__in=list(renamed)) | Q(family_id=family.pk)
     for label, pks in (*erased.personal.items(), *erased.kept.items()):
         if pks:
             query |= Q(object_type=label, object_id__in=[str(pk) for pk in pks])
@@ -641,7 +642,9 @@ def _audit_redact(*, family: Family, erased: Erased, scrub: Scrubber, renamed: d
     entries = list(AuditEntry.objects.for_establishment(family.establishment_id).filter(query))
     for entry in entries:
         entry.object_repr = scrub(entry.object_repr)[:200]
-        if (entry.object_type, entry.object_id) in personal:
+        if (entry.object_type, entry.object_id) in personal or (
+            entry.family_id == family.pk and entry.object_type in erased.personal
+        ):
             entry.details = {"anonymised": True} if entry.details else {}
         else:
             entry.details = scrub.json(entry.details)

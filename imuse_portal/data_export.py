@@ -509,8 +509,10 @@ def _audit_rows(entries, login_ids: set[int]) -> list[list[Value]]:
 
 def _audit_entries(family: Family, refs: dict[str, list], login_ids: set[int]):
     """The audit log's entries about the family: its own requests (made with its logins) and
-    what was done to its records (the staff's decisions, its documents read by the staff)."""
-    query = Q(actor__in=login_ids)
+    what was done to its records (the staff's decisions, its documents read by the staff),
+    those about records deleted since or not listed here (an evaluation, an absence)
+    included: the entries tied to the family."""
+    query = Q(actor__in=login_ids) | Q(family_id=family.pk)
     for label, pks in refs.items():
         if pks:
             query |= Q(object_type=label, object_id__in=[str(pk) for pk in pks])

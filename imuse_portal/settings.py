@@ -225,7 +225,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # enrolled an authentication app gives its 6-digit code after the password; with
 # STAFF_REQUIRE_2FA on (production), staff without one must enrol one before any admin page.
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
-OTP_TOTP_ISSUER = "iMuse"  # the name the authentication app shows beside the login
+# The name the authentication app shows beside the login: one per install.
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "iMuse")
 
 # Internationalisation: French by default, English complete. The language is never in the
 # URL: it comes from the user's choice (cookie, then the account), never from the browser.
@@ -278,7 +279,11 @@ if MEDIA_STORAGE == "s3":
         "querystring_auth": True,
         "file_overwrite": False,
     }
+    if env_str("S3_ADDRESSING_STYLE", ""):  # "path" for MinIO and some other services
+        S3_OPTIONS["addressing_style"] = env_str("S3_ADDRESSING_STYLE", "")
     if env_str("S3_ACCESS_KEY_ID", ""):  # else boto3's own chain (instance role, ~/.aws)
+        if not env_str("S3_SECRET_ACCESS_KEY", ""):
+            raise ImproperlyConfigured("S3_ACCESS_KEY_ID needs S3_SECRET_ACCESS_KEY.")
         S3_OPTIONS["access_key"] = env_str("S3_ACCESS_KEY_ID", "")
         S3_OPTIONS["secret_key"] = env_str("S3_SECRET_ACCESS_KEY", "")
     if not S3_OPTIONS["bucket_name"]:
@@ -397,10 +402,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     # One line per record, with the request's id (X-Request-ID) to follow a request through.
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "plain": {
+            "()": "imuse_portal.log_format.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s",
+        },
         # LOG_FORMAT=json: one JSON object per line, for a log collector.
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "imuse_portal.log_format.JsonFormatter",
             "format": "%(asctime)s %(levelname)s %(request_id)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             # Django adds the request to its records: its address may hold what was typed.

@@ -37,7 +37,8 @@ def _environment(name: str) -> dict[str, str]:
     }
 
 
-def _row_counts(name: str) -> dict[str, int]:
+def _table_digests(name: str) -> dict[str, tuple[int, str]]:
+    """Each table's row count and a digest of its rows (each row as text, in order)."""
     env = _environment(name)
     with psycopg.connect(
         host=env["PGHOST"],
@@ -54,7 +55,11 @@ def _row_counts(name: str) -> dict[str, int]:
             )
         ]
         return {
-            table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables
+            table: conn.execute(
+                "SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+                f'FROM "{table}" t'
+            ).fetchone()
+            for table in tables
         }
 
 
@@ -113,7 +118,7 @@ def test_a_dump_restores_into_a_working_portal(world, tmp_path):
             check=True,
             capture_output=True,
         )
-        before, after = _row_counts(source), _row_counts(RESTORED)
+        before, after = _table_digests(source), _table_digests(RESTORED)
         env = _environment(RESTORED) | {
             "DATABASE_URL": (
                 f"postgres://{_environment(RESTORED)['PGUSER']}:"
@@ -121,6 +126,7 @@ def test_a_dump_restores_into_a_working_portal(world, tmp_path):
                 f"{_environment(RESTORED)['PGPORT']}/{RESTORED}"
             ),
             "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "imuse_portal.settings",  # production's, not the tests'
             "MEDIA_ROOT": str(tmp_path / "media"),
         }
         migrations = subprocess.run(
@@ -139,7 +145,7 @@ def test_a_dump_restores_into_a_working_portal(world, tmp_path):
         )
     finally:
         _admin_sql(f'DROP DATABASE IF EXISTS "{RESTORED}" WITH (FORCE)')
-    rows = sum(before.values())
+    rows = sum(count for count, _digest in before.values())
     report(
         f"backup and restore: {len(before)} tables, {rows} rows dumped and restored; "
         f"{sum(before[t] != after.get(t) for t in before)} tables differ"

@@ -100,6 +100,30 @@ def _plant_json(value, text: str):
     return text if isinstance(value, str) and value else value
 
 
+def _has_establishment(model) -> bool:
+    return any(f.name == "establishment" for f in model._meta.concrete_fields)
+
+
+def _owner_paths(model) -> tuple[str, str | None] | None:
+    """How a row reaches its establishment and its family: directly, or through its parent
+    (an invoice's lines, a payment's settlements); None for rows of no establishment."""
+    if _has_establishment(model):
+        return "establishment_id", _family_path(model)
+    for parent in model._meta.concrete_fields:
+        if parent.is_relation and parent.many_to_one and _has_establishment(parent.related_model):
+            family = _family_path(parent.related_model)
+            return (
+                f"{parent.name}__establishment_id",
+                f"{parent.name}__{family}" if family else None,
+            )
+    return None
+
+
+def _emails(model):
+    """E-mail fields get a canary that is an address, so that the records stay valid."""
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.EmailField)]
+
+
 def plant(world) -> int:
     """Every text of every tenant row rewritten with its owner's canary; the count of texts."""
     families, establishments = _owners(world)
@@ -107,10 +131,11 @@ def plant(world) -> int:
     for model in apps.get_models():
         if model._meta.app_label not in PROJECT_APPS or model._meta.label in NOT_PLANTED_MODELS:
             continue
-        if not any(f.name == "establishment" for f in model._meta.concrete_fields):
+        paths = _owner_paths(model)
+        if paths is None:
             continue
-        path = _family_path(model)
-        columns = ["pk", "establishment_id"] + ([path] if path else [])
+        establishment_path, path = paths
+        columns = ["pk", establishment_path] + ([path] if path else [])
         json_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
         for row in model._default_manager.values_list(*columns):
             pk, establishment_id = row[0], row[1]
@@ -124,6 +149,7 @@ def plant(world) -> int:
                 for f in _text_fields(model)
                 if f.max_length is None or f.max_length >= len(f"canary_{owner}_") + 2
             }
+            values |= {f.name: f"{text}@example.org" for f in _emails(model)}
             if json_fields:
                 current = model._default_manager.filter(pk=pk).values(
                     *(f.name for f in json_fields)

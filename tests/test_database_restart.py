@@ -27,7 +27,7 @@ from mailer.models import Message
 from accounts.models import AuditEntry
 from conftest import require
 from family.forms import GuardianIdentityForm
-from family.models import Guardian
+from family.models import ChangeRequest, Guardian
 from tests.factories import (
     EstablishmentFactory,
     FamilyFactory,
@@ -121,7 +121,9 @@ def test_the_portal_survives_a_database_restart():
             action="family.change.requested", object_id=str(guardian.pk)
         ).count()
         mailed = sum(guardian.email in m.to_addresses for m in Message.objects.all())
+        asked = ChangeRequest.objects.filter(object_id=guardian.pk, status="pending").exists()
         assert audited == mailed, (guardian, audited, mailed)
+        assert asked == (audited > 0), (guardian, asked, audited)  # the request with them
         whole += audited
     # The portal serves again, in the same process: a family saves once more.
     client = Client()

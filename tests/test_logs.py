@@ -13,10 +13,12 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import IntegrityError
 from django.urls import reverse
 
 from conftest import client_for, log_in_with_the_form
 from family import views as family_views
+from imuse_portal.log_format import JsonFormatter, PlainFormatter
 from tests.figures import report
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,7 @@ class Capture(logging.Handler):
 
         config = settings.LOGGING
         self.formatters = [
-            logging.Formatter(config["formatters"]["plain"]["format"]),
+            PlainFormatter(config["formatters"]["plain"]["format"]),
             _json_formatter(config["formatters"]["json"]),
         ]
         self.addFilter(_request_id_filter())
@@ -56,8 +58,6 @@ class Capture(logging.Handler):
 
 
 def _json_formatter(options: dict) -> logging.Formatter:
-    from pythonjsonlogger.json import JsonFormatter
-
     return JsonFormatter(
         options["format"],
         rename_fields=options["rename_fields"],
@@ -153,11 +153,28 @@ def a_day_of_work(world, settings, monkeypatch):
     call_command("mail_worker", once=True)  # sent (the test backend)
 
     def fail(**kwargs):
-        raise RuntimeError("the service failed")
+        # A database error quotes the row it refused, and says what caused it.
+        try:
+            raise ValueError(f"{SECRETS['e-mail']} is taken")
+        except ValueError as cause:
+            raise IntegrityError(
+                f"duplicate key: Key (username)=(c1:{SECRETS['identifier']}) already exists"
+            ) from cause
 
     monkeypatch.setattr(family_views.services, "change_request_submit", fail)
     family.raise_request_exception = False
     response = family.post(reverse("family:identity"), identity | {"city": "Orléans-la-Source"})
+    assert response.status_code == 500
+
+    def fail_to_read(record):
+        raise RuntimeError(f"no pending request for {record}")
+
+    monkeypatch.setattr(family_views, "pending_request_for", fail_to_read)
+    response = family.get(
+        f"/famille/?q={SECRETS['city']}&email={SECRETS['e-mail']}",
+        HTTP_REFERER=f"https://portail.example.org/eleves/?q={SECRETS['first name']}",
+        HTTP_USER_AGENT=f"Navigateur de {SECRETS['last name']}",
+    )
     assert response.status_code == 500
 
 
@@ -180,8 +197,12 @@ def test_no_personal_data_nor_secret_in_logs_or_error_mails(world, settings, mon
         f"logs: {len(lines) // 2} log records (written plain and JSON) and {len(mails)} error "
         f"mails read, {len(found)} with personal data or a secret"
     )
-    assert len(lines) > 10 and admin_mails, (lines, mail.outbox)
-    assert "RuntimeError" in mails[0]  # the mail still says what failed
+    assert len(lines) > 10 and len(admin_mails) == 2, (lines, mail.outbox)
+    assert "IntegrityError" in mails[0] and "RuntimeError" in mails[1]  # still says what failed
+    assert "/famille/" in mails[1] and "GET" in mails[1]
+    # The log says where the code failed and what kind of error, without its message.
+    assert any("django.db.utils.IntegrityError (message not logged)" in line for line in lines)
+    assert any('test_logs.py", line' in line for line in lines)
     assert found == [], "\n".join(found)
 
 

@@ -108,6 +108,7 @@ def test_deployment_check_is_clean_with_production_settings(tmp_path):
         ALLOWED_HOSTS="portail.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         EMAIL_HOST="smtp.example.org",
+        STAFF_REQUIRE_2FA="1",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -136,6 +137,7 @@ def test_deployment_check_warns_when_no_mail_server_is_set(tmp_path):
         text=True,
     )
     assert "accounts.W001" in result.stdout + result.stderr
+    assert "accounts.W002" in result.stdout + result.stderr  # nor the second factor
 
 
 def test_deployment_check_warns_when_the_test_payment_provider_is_on(tmp_path):

@@ -230,7 +230,8 @@ def test_families_never_meet_two_factor_authentication(world, settings):
     client = Client()
     log_in_with_the_form(client, world.family_a)
     assert client.get(reverse("home")).status_code == 200
-    assert client.get(reverse("students:detail", args=[world.family_a.students[0].pk])).status_code
+    student = reverse("students:detail", args=[world.family_a.students[0].pk])
+    assert client.get(student).status_code == 200
     for url in (ENROL, CODE):
         assert client.get(url)["Location"].startswith(LOGIN)
 

@@ -12,6 +12,7 @@ from billing import numbering, services
 from billing.models import Invoice, InvoiceLine, Ledger, NumberSequence
 from conftest import require
 from tests.concurrency import run_together
+from tests.factories import FamilyFactory, GuardianFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,14 @@ def draft(family, *, ledger=Ledger.FEES, price="10.00"):
     )
     InvoiceLine.objects.create(invoice=invoice, description="Piano", unit_price=Decimal(price))
     return invoice
+
+
+def families_of(world, count: int) -> list:
+    """Families of establishment 1 to issue for, each with its guardian."""
+    families = [FamilyFactory(establishment=world.establishment_1) for _ in range(count)]
+    for family in families:
+        GuardianFactory(family=family)
+    return families
 
 
 def test_the_format_is_two_digit_year_kind_and_five_digits():
@@ -86,8 +95,9 @@ WORKERS = 25  # each its own connection (PostgreSQL allows 100 by default), 4 is
 @pytest.mark.django_db(transaction=True)
 def test_a_hundred_invoices_issued_at_once_get_a_hundred_consecutive_numbers(world):
     require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
-    family = world.family_b.family
-    drafts = [draft(family) for _ in range(ISSUES)]
+    # One family per worker: issues for one family wait for each other on its row anyway.
+    families = families_of(world, WORKERS)
+    drafts = [draft(families[n % WORKERS]) for n in range(ISSUES)]
     on = datetime.date(2031, 5, 4)
 
     def issue_share(share):
@@ -124,7 +134,7 @@ def test_the_control_run_without_the_lock_breaks_the_numbering(world, monkeypatc
         return sequence
 
     monkeypatch.setattr(numbering, "_locked_sequence", unlocked_sequence)
-    drafts = [draft(world.family_b.family) for _ in range(WORKERS)]
+    drafts = [draft(family) for family in families_of(world, WORKERS)]
     on = datetime.date(2041, 1, 5)
     # The year's sequence exists already (a first insert would make the others wait on it).
     NumberSequence.objects.create(establishment=world.establishment_1, kind="FC", year=2041)

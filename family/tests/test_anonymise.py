@@ -2,6 +2,7 @@
 amounts, it can no longer log in, and the audit log says so."""
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,11 +10,12 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 from billing import pdf
 from billing import services as billing
-from billing.models import Invoice, Ledger, Payment
+from billing.models import Invoice, Ledger, Payment, PaymentAttempt
 from billing.tests.test_views import pdf_text
 from conftest import client_for
 from family.exceptions import FamilyError
@@ -30,7 +32,8 @@ CHANGELIST = reverse("admin:family_family_changelist")
 
 
 def settle(world) -> None:
-    """Family A pays the 50 € it owed on its rental ledger."""
+    """Family A pays the 50 € it owed on its rental ledger in cash; the online payment it had
+    started was left on the card page two days ago."""
     billing.payment_record(
         family=world.family_a.family,
         ledger=Ledger.RENTALS,
@@ -38,6 +41,26 @@ def settle(world) -> None:
         amount=Decimal("50.00"),
         invoices=[world.invoice_a],
     )
+    PaymentAttempt.objects.filter(pk=world.attempt_a.pk).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
+
+
+def test_an_online_payment_started_lately_holds_the_anonymisation(world):
+    billing.payment_record(
+        family=world.family_a.family,
+        ledger=Ledger.RENTALS,
+        mode="especes",
+        amount=Decimal("50.00"),
+        invoices=[world.invoice_a],
+    )
+    with pytest.raises(FamilyError) as refused:  # the bank may still confirm it
+        family_anonymise(family=world.family_a.family, actor=world.staff_1)
+    assert "paiement en ligne" in refused.value.message
+    PaymentAttempt.objects.filter(pk=world.attempt_a.pk).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
+    family_anonymise(family=world.family_a.family, actor=world.staff_1)  # abandoned: done
 
 
 def anonymise_from_the_admin(world, families):
@@ -57,7 +80,7 @@ def anonymise_from_the_admin(world, families):
 def test_a_family_owing_money_is_refused_and_nothing_changes(world):
     with pytest.raises(FamilyError) as refused:
         family_anonymise(family=world.family_a.family, actor=world.staff_1)
-    assert "50,00" in refused.value.message and "owed" in refused.value.message
+    assert "50,00" in refused.value.message and "reste dû" in refused.value.message
     world.family_a.family.refresh_from_db()
     assert world.family_a.family.name == "ABARRE" and world.family_a.family.anonymised_at is None
 
@@ -66,7 +89,7 @@ def test_a_family_with_a_reenrolment_awaiting_validation_is_refused(world):
     # Family B's Lucas has a re-enrolment request awaiting the staff (the world's campaign).
     with pytest.raises(FamilyError) as refused:
         family_anonymise(family=world.family_b.family, actor=world.staff_1)
-    assert "Lucas" in refused.value.message and "awaits validation" in refused.value.message
+    assert "Lucas" in refused.value.message and "attend sa validation" in refused.value.message
 
 
 def test_the_confirmation_page_says_which_families_can_be_anonymised(world):
@@ -79,9 +102,9 @@ def test_the_confirmation_page_says_which_families_can_be_anonymised(world):
         },
     )
     text = page(response).text
-    assert "This cannot be undone" in text
-    assert "ABARRE No: Locations: 50,00 € is still owed." in text
-    assert "MARTIN No:" in text
+    assert "Cette opération est irréversible" in text
+    assert "ABARRE Non : Locations : 50,00 € reste dû." in text
+    assert "MARTIN Non :" in text
     assert 'type="submit"' not in response.content.decode().split("<table")[1]
     assert Family.objects.filter(anonymised_at__isnull=False).count() == 0
 
@@ -111,7 +134,7 @@ def test_the_familys_page_offers_anonymisation_with_its_confirmation(
         response = client.post(url, {"apply": "1"}, follow=True)
     family.refresh_from_db()
     assert family.anonymised_at is not None
-    assert f"ABARRE is anonymised: it is now {family.name}." in page(response).text
+    assert f"ABARRE est anonymisée : elle s'appelle désormais {family.name}." in page(response).text
 
 
 def test_an_anonymised_familys_names_are_gone_everywhere_but_its_invoices_stay(
@@ -143,7 +166,7 @@ def test_an_anonymised_familys_names_are_gone_everywhere_but_its_invoices_stay(
     label = family.name
     assert label.endswith(str(family.pk)) and "ABARRE" not in label
     assert family.anonymised_at is not None
-    assert f"ABARRE is anonymised: it is now {label}." in page(response).text
+    assert f"ABARRE est anonymisée : elle s'appelle désormais {label}." in page(response).text
 
     guardian = Guardian.objects.get(pk=world.family_a.guardian.pk)
     assert (guardian.last_name, guardian.first_name, guardian.email) == (label, "", "")
@@ -229,7 +252,7 @@ def test_anonymising_twice_is_refused_calmly(world):
     family_anonymise(family=world.family_a.family, actor=world.staff_1)
     with pytest.raises(FamilyError) as refused:
         family_anonymise(family=world.family_a.family, actor=world.staff_1)
-    assert "already anonymised" in refused.value.message
+    assert "déjà anonymisée" in refused.value.message
 
 
 def test_a_queued_mail_to_the_family_is_not_sent_after_it_is_erased(world):
@@ -242,3 +265,32 @@ def test_a_queued_mail_to_the_family_is_not_sent_after_it_is_erased(world):
     assert Message.objects.count() == 1  # the acknowledgement, not sent yet
     family_anonymise(family=world.family_a.family, actor=world.staff_1)
     assert Message.objects.count() == 0
+
+
+def test_audit_entries_about_records_deleted_earlier_are_anonymised_too(world):
+    from family.services import document_refuse
+
+    document = document_refuse(
+        document=world.document_a, decided_by=world.staff_1, reason="Illisible, Irina ABARRE"
+    )
+    entry = AuditEntry.objects.get(action="family.document.refused")
+    assert entry.family_id == world.family_a.family.pk and "ABARRE" in entry.object_repr
+    Document.objects.filter(pk=document.pk).delete()  # purged since
+    settle(world)
+    family_anonymise(family=world.family_a.family, actor=world.staff_1)
+    entry.refresh_from_db()
+    assert entry.action == "family.document.refused" and entry.actor == world.staff_1
+    written = json.dumps([entry.object_repr, entry.details], ensure_ascii=False)
+    assert not [word for word in ("ABARRE", "Irina", "Illisible") if word in written], written
+
+
+def test_the_scrubber_keeps_numbers_and_amounts():
+    from family.anonymisation import Scrubber
+
+    scrub = Scrubber(["ABARRE", "Irina", "2026", "Le"], "Anonymisé 42")
+    assert scrub("Cotisation 2026/2027 – ABARRE Irina") == "Cotisation 2026/2027 – Anonymisé 42"
+    assert scrub("Le cours de Irina") == "Le cours de Anonymisé 42"
+    assert scrub.json({"total": "ABARRE 200.00", "reason": "Irina"}) == {
+        "total": "ABARRE 200.00",
+        "reason": "Anonymisé 42",
+    }

@@ -111,7 +111,7 @@ def test_hostile_file_is_refused_with_a_message_and_nothing_stored(
     assert_refused(response, message, files, documents)
 
 
-def test_a_truncated_photo_is_refused_even_after_a_duplicate_was_rendered(world):
+def test_a_truncated_photo_is_refused_even_after_a_duplicate_was_rendered(world, monkeypatch):
     """WeasyPrint, once imported to render an invoice's duplicate, tells Pillow to accept
     truncated images in the whole process; the upload check still refuses them."""
     from PIL import ImageFile
@@ -119,7 +119,8 @@ def test_a_truncated_photo_is_refused_even_after_a_duplicate_was_rendered(world)
     from billing import pdf
 
     pdf.render_duplicate(world.invoice_a)
-    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as a later import of WeasyPrint would leave it
+    # As a later import of WeasyPrint would leave it (restored after the test).
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     files, documents = stored_files(), Document.objects.count()
     client = client_for(world.family_a.user)
     response = post_file(client, document_url(world), "photo.jpg", corpus("truncated.jpg"))

@@ -41,10 +41,10 @@ def test_the_family_menu_has_a_my_data_tab_explaining_both_downloads(world):
     response = client_for(world.family_a.user).get(reverse("my_data"))
     shown = page(response)
     assert shown.h1 == ["Famille"]
-    assert 'aria-current="page">My data</a>' in response.content.decode()
-    assert "Download my data (JSON file)" in shown.text
-    assert "Read my data (printable page)" in shown.text
-    assert "never the password" in shown.text
+    assert 'aria-current="page">Mes données</a>' in response.content.decode()
+    assert "Télécharger mes données (fichier JSON)" in shown.text
+    assert "Lire mes données (page imprimable)" in shown.text
+    assert "jamais le mot de passe" in shown.text
 
 
 def test_the_json_holds_irina_and_paul_and_nothing_of_another_family(world):
@@ -117,7 +117,7 @@ def test_the_download_is_an_attachment_never_kept_nor_run(world):
 def test_the_readable_page_shows_the_same_data_in_captioned_tables(world):
     response = client_for(world.family_a.user).get(reverse("my_data_readable"))
     shown = page(response)
-    assert shown.h1 == ["My data"]
+    assert shown.h1 == ["Mes données"]
     for expected in ("ABARRE Irina", "ABARRE Paul", "19 rue de Paris", "12FC01785", "200,00 €"):
         assert expected in shown.text, expected
     assert "15,75" in shown.text and "04/05/2012" in shown.text
@@ -199,3 +199,20 @@ def test_the_query_count_does_not_grow_with_the_data(world, url_name):
     assert len(data["students"]) == 3 and len(data["invoices"]) == 4
     assert len(data["reenrolment_requests"]) == 3
     assert count() == few <= 30
+
+
+def test_what_the_staff_changed_on_a_mark_is_in_the_audit_part(world):
+    """An evaluation changed in the admin is about Irina: the family reads it in its data."""
+    from accounts import audit
+
+    audit.record(
+        action="admin.evaluation.changed",
+        actor=world.staff_1,
+        establishment_id=world.establishment_1.pk,
+        obj=world.evaluation_a,
+        changes={"mark": {"old": "12", "new": "14"}},
+    )
+    _response, data = download(world.family_a.user)
+    assert "admin.evaluation.changed" in {entry["action"] for entry in data["audit_entries"]}
+    _response, other = download(world.family_b.user)
+    assert "admin.evaluation.changed" not in {entry["action"] for entry in other["audit_entries"]}
