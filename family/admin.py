@@ -12,7 +12,6 @@ from accounts import audit
 from accounts.tenancy import TenantAdminMixin
 from family import services
 from family.exceptions import FamilyError
-from family.forms import GUARDIAN_FIELDS
 from family.models import (
     ChangeRequest,
     ChoiceItem,
@@ -25,7 +24,7 @@ from family.models import (
 from family.uploads import human_size
 from family.views import document_response
 
-IDENTITY_FIELDS = ["establishment", *GUARDIAN_FIELDS, "user"]
+IDENTITY_FIELDS = ["establishment", *Guardian.IDENTITY_FIELDS, "user"]
 
 
 @admin.register(ChoiceItem)

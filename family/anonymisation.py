@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.db import models
+
 
 @dataclass
 class Erased:
@@ -110,3 +112,20 @@ class Scrubber:
 
 # Details of audit entries that never hold a name: amounts, counts, modes, numbers.
 NOT_NAMES = {"total", "amount", "count", "mode", "number", "retention_days"}
+
+
+def identity_erase(record, *, label: str) -> None:
+    """Every field of a record's identity tab (``IDENTITY_FIELDS``) erased, not saved: the
+    last name becomes ``label``, texts are emptied, choices and dates unset, authorisations
+    withdrawn."""
+    for name in type(record).IDENTITY_FIELDS:
+        field = record._meta.get_field(name)
+        if name == "last_name":
+            value = label
+        elif isinstance(field, models.BooleanField):
+            value = False
+        elif field.is_relation or field.null:
+            value = None
+        else:
+            value = ""
+        setattr(record, field.attname, value)

@@ -5,24 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from family.models import ChoiceItem, ChoiceKind, Guardian
 from family.uploads import ACCEPT_ATTRIBUTE, UploadRefused, check_upload, too_large_message
 
-GUARDIAN_FIELDS = [
-    "civility",
-    "last_name",
-    "first_name",
-    "address",
-    "postal_code",
-    "city",
-    "home_phone",
-    "mobile_phone",
-    "work_phone",
-    "email",
-    "marital_status",
-    "socio_professional",
-    "profession",
-    "extra_phone_1",
-    "extra_phone_2",
-    "extra_phone_3",
-]
 CHOICE_KINDS = {
     "civility": ChoiceKind.CIVILITY,
     "marital_status": ChoiceKind.MARITAL_STATUS,
@@ -98,7 +80,7 @@ class GuardianIdentityForm(IdentityFormMixin, forms.ModelForm):
 
     class Meta:
         model = Guardian
-        fields = GUARDIAN_FIELDS
+        fields = Guardian.IDENTITY_FIELDS
         labels = IDENTITY_LABELS
 
     def validate_unique(self):

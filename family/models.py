@@ -104,6 +104,27 @@ def choice_of(kind: str, verbose_name):
 class Guardian(TenantModel):
     """A legal guardian ("responsable") of a family; the first one holds the family's login."""
 
+    # The identity tab's fields, in its order: its form, the family's data download and
+    # the anonymisation all go by this list.
+    IDENTITY_FIELDS = [
+        "civility",
+        "last_name",
+        "first_name",
+        "address",
+        "postal_code",
+        "city",
+        "home_phone",
+        "mobile_phone",
+        "work_phone",
+        "email",
+        "marital_status",
+        "socio_professional",
+        "profession",
+        "extra_phone_1",
+        "extra_phone_2",
+        "extra_phone_3",
+    ]
+
     family = models.ForeignKey(
         Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="guardians"
     )

@@ -23,7 +23,7 @@ from accounts import audit
 from accounts.emails import queue_mail
 from accounts.models import AuditEntry, Establishment, User
 from family import anonymisation
-from family.anonymisation import Erased, Scrubber
+from family.anonymisation import Erased, Scrubber, identity_erase
 from family.exceptions import FamilyError
 from family.models import (
     ChangeRequest,
@@ -552,20 +552,6 @@ def documents_retention_purge(
 
 # Anonymisation of a family that left (the parts of the other apps: family.anonymisation).
 
-GUARDIAN_CLEARED = [
-    "address",
-    "postal_code",
-    "city",
-    "home_phone",
-    "mobile_phone",
-    "work_phone",
-    "email",
-    "profession",
-    "extra_phone_1",
-    "extra_phone_2",
-    "extra_phone_3",
-]
-
 
 def anonymised_label(family: Family) -> str:
     """The name an anonymised family, its guardians and students get: "Anonymised 42", in the
@@ -707,11 +693,7 @@ def family_anonymise(*, family: Family, actor) -> dict[str, int]:
         }
     )
     for guardian in guardians:
-        guardian.last_name = label
-        guardian.first_name = ""
-        for name in GUARDIAN_CLEARED:
-            setattr(guardian, name, "")
-        guardian.civility = guardian.marital_status = guardian.socio_professional = None
+        identity_erase(guardian, label=label)
         guardian.save()
     documents = list(Document.objects.for_family(family))
     erased.personal["family.Document"] = [document.pk for document in documents]

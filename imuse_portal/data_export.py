@@ -171,44 +171,6 @@ def fields(obj, names: list[str]) -> list[Value]:
     return [of(obj, name) for name in names]
 
 
-GUARDIAN_FIELDS = [
-    "civility",
-    "last_name",
-    "first_name",
-    "address",
-    "postal_code",
-    "city",
-    "home_phone",
-    "mobile_phone",
-    "work_phone",
-    "email",
-    "marital_status",
-    "socio_professional",
-    "profession",
-    "extra_phone_1",
-    "extra_phone_2",
-    "extra_phone_3",
-]
-STUDENT_FIELDS = [
-    "civility",
-    "last_name",
-    "first_name",
-    "birth_date",
-    "birth_place",
-    "marital_status",
-    "address",
-    "postal_code",
-    "city",
-    "home_phone",
-    "mobile_phone",
-    "work_phone",
-    "email",
-    "emergency_contact",
-    "emergency_phone",
-    "use_guardian_contact",
-    "image_rights",
-    "outing_allowed",
-]
 ENROLMENT_FIELDS = [
     "cycle",
     "adapted_schedule",
@@ -288,7 +250,7 @@ def _student_record(student: Student, enrolments, evaluations, absences, perform
     return Record(
         key=f"student-{student.pk}",
         title=name,
-        values=fields(student, STUDENT_FIELDS),
+        values=fields(student, Student.IDENTITY_FIELDS),
         tables=[
             Table(
                 "school_levels",
@@ -651,7 +613,8 @@ def family_data(family: Family) -> FamilyData:
             ],
         ),
         guardians=[
-            Record(f"guardian-{g.pk}", g.full_name, fields(g, GUARDIAN_FIELDS)) for g in guardians
+            Record(f"guardian-{g.pk}", g.full_name, fields(g, Guardian.IDENTITY_FIELDS))
+            for g in guardians
         ],
         students=student_records,
         sections=[

@@ -5,27 +5,6 @@ from family.forms import IDENTITY_LABELS, IdentityFormMixin
 from family.models import ChoiceItem
 from students.models import Student
 
-STUDENT_FIELDS = [
-    "civility",
-    "last_name",
-    "first_name",
-    "birth_date",
-    "birth_place",
-    "marital_status",
-    "address",
-    "postal_code",
-    "city",
-    "home_phone",
-    "mobile_phone",
-    "work_phone",
-    "email",
-    "emergency_contact",
-    "emergency_phone",
-    "use_guardian_contact",
-    "image_rights",
-    "outing_allowed",
-]
-
 
 class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
     required_fields = ("last_name", "first_name", "birth_date")
@@ -44,7 +23,7 @@ class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
 
     class Meta:
         model = Student
-        fields = STUDENT_FIELDS
+        fields = Student.IDENTITY_FIELDS
         widgets = {
             "birth_date": forms.DateInput(
                 attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"

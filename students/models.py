@@ -100,6 +100,29 @@ class CurrentSchoolLevel(RequestedValue):
 class Student(TenantModel):
     """A pupil of the establishment, member of one family."""
 
+    # The identity tab's fields, in its order: its form, the family's data download and
+    # the anonymisation all go by this list.
+    IDENTITY_FIELDS = [
+        "civility",
+        "last_name",
+        "first_name",
+        "birth_date",
+        "birth_place",
+        "marital_status",
+        "address",
+        "postal_code",
+        "city",
+        "home_phone",
+        "mobile_phone",
+        "work_phone",
+        "email",
+        "emergency_contact",
+        "emergency_phone",
+        "use_guardian_contact",
+        "image_rights",
+        "outing_allowed",
+    ]
+
     family = models.ForeignKey(
         "family.Family",
         verbose_name=_("family"),

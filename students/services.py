@@ -1,20 +1,7 @@
 """Writes of the students app."""
 
-from family.anonymisation import Erased, Scrubber
+from family.anonymisation import Erased, Scrubber, identity_erase
 from students.models import Absence, Enrolment, Evaluation, Performance, SchoolLevel, Student
-
-STUDENT_CLEARED = [
-    "birth_place",
-    "address",
-    "postal_code",
-    "city",
-    "home_phone",
-    "mobile_phone",
-    "work_phone",
-    "email",
-    "emergency_contact",
-    "emergency_phone",
-]
 
 
 def family_students_names(*, family) -> list[str]:
@@ -38,13 +25,7 @@ def family_students_anonymise(*, family, label: str, scrub: Scrubber) -> Erased:
     their free text (comments, appreciations, reasons) cleared."""
     students = list(Student.objects.for_family(family).select_for_update().order_by("pk"))
     for student in students:
-        student.last_name = label
-        student.first_name = ""
-        student.birth_date = None
-        student.civility = student.marital_status = None
-        for name in STUDENT_CLEARED:
-            setattr(student, name, "")
-        student.use_guardian_contact = student.image_rights = student.outing_allowed = False
+        identity_erase(student, label=label)
         student.save()
     levels = SchoolLevel.objects.for_family(family)
     level_count = levels.count()
