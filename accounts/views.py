@@ -1,5 +1,5 @@
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -9,7 +9,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,9 +40,10 @@ def safe_next(request, candidate: str | None, fallback: str) -> str:
         )
     ):
         return fallback
-    path = urlsplit(candidate).path
+    path = unquote(urlsplit(candidate).path)
+    prefix = get_script_prefix()  # "/portail/" when served under a sub-path
     try:
-        resolve(path)
+        resolve("/" + path.removeprefix(prefix) if path.startswith(prefix) else path)
     except Resolver404:
         return fallback
     if path == reverse("accounts:logout"):

@@ -125,3 +125,10 @@ def test_an_expired_form_gets_a_portal_page_not_a_raw_error(world):
     seen = page(response)
     assert seen.h1 == ["Formulaire expiré"]
     assert "Rien n'a été enregistré" in seen.text
+
+
+def test_a_return_address_written_with_escapes_is_kept(world):
+    response = client_for(None).post(
+        reverse("accounts:set_language"), {"language": "en", "next": "/famill%65/?onglet=1"}
+    )
+    assert response["Location"] == "/famill%65/?onglet=1"
