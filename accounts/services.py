@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 STAFF_GROUP = "Secrétariat"
 # What an establishment's staff manage; the tenancy mixin keeps them inside their establishment.
 STAFF_APPS = ("family", "students", "billing", "reenrolment", "accessibility")
+# Given user by user, by a superuser: the irreversible erasure of a family's data.
+STAFF_GROUP_WITHHELD = ("anonymise_family",)
 STAFF_ACCOUNT_PERMISSIONS = (
     "view_establishment",
     "change_establishment",
@@ -45,7 +47,7 @@ def staff_group_sync() -> Group:
             codename__in=["view_accessattempt", "delete_accessattempt"],
         )
     )
-    group.permissions.set(permissions)
+    group.permissions.set(permissions.exclude(codename__in=STAFF_GROUP_WITHHELD))
     return group
 
 

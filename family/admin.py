@@ -65,12 +65,19 @@ class FamilyAdmin(TenantAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def has_anonymise_permission(self, request) -> bool:
+        return request.user.has_perm("family.anonymise_family")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["has_anonymise_permission"] = self.has_anonymise_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def anonymise_view(self, request, object_id):
         """*Anonymise* from a family's page: the confirmation, then the erasure (POST)."""
         family = self.get_object(request, unquote(object_id))
         if family is None:
             raise Http404
-        if not self.has_change_permission(request, family):
+        if not self.has_anonymise_permission(request):
             raise PermissionDenied
         back_url = reverse("admin:family_family_change", args=[family.pk])
         if request.method == "POST" and "apply" in request.POST:
@@ -80,7 +87,7 @@ class FamilyAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     @admin.action(
         description=gettext_lazy("Anonymise the selected families (they left)"),
-        permissions=["change"],
+        permissions=["anonymise"],
     )
     def anonymise_selected(self, request, queryset):
         families = list(queryset.order_by("name", "pk"))

@@ -31,6 +31,9 @@ class Family(TenantModel):
         verbose_name = _("family")
         verbose_name_plural = _("families")
         indexes = [models.Index(fields=["establishment", "name"])]
+        # Erasing a family is for good: given to named staff members, not to the whole
+        # secretariat group (accounts.services.staff_group_sync leaves it out).
+        permissions = [("anonymise_family", _("Can anonymise a family that left"))]
 
     def __str__(self) -> str:
         return self.name

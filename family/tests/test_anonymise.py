@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,29 @@ pytestmark = pytest.mark.django_db
 
 FAMILY_A_WORDS = ("ABARRE", "Irina", "Paul", "abarre1", "19 rue de Paris")
 CHANGELIST = reverse("admin:family_family_changelist")
+
+
+@pytest.fixture(autouse=True)
+def staff_1_may_anonymise(request):
+    """A superuser gave staff_1 (not the whole secretariat) the right to anonymise."""
+    if "world" in request.fixturenames:
+        world = request.getfixturevalue("world")
+        world.staff_1.user_permissions.add(Permission.objects.get(codename="anonymise_family"))
+
+
+def test_only_staff_given_the_right_anonymise(world):
+    world.staff_1.user_permissions.clear()  # a secretary of the group only
+    client = client_for(world.staff_1)
+    family = world.family_a.family
+    page_html = client.get(reverse("admin:family_family_change", args=[family.pk]))
+    assert "/anonymiser/" not in page_html.content.decode()
+    changelist = client.get(CHANGELIST).content.decode()
+    assert "anonymise_selected" not in changelist
+    url = reverse("admin:family_family_anonymise", args=[family.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"apply": "1"}).status_code == 403
+    family.refresh_from_db()
+    assert family.anonymised_at is None
 
 
 def settle(world) -> None:
