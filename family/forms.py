@@ -42,6 +42,13 @@ AUTOCOMPLETE = {
 }
 
 
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class IdentityFormMixin:
     """Choice lists of the record's establishment, and a marker on each field whose change
     awaits validation (its stored value said in words, not by colour alone)."""
@@ -50,12 +57,23 @@ class IdentityFormMixin:
 
     def __init__(self, *args, establishment, pending=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, kind in CHOICE_KINDS.items():
-            if name in self.fields:
-                self.fields[name].queryset = ChoiceItem.objects.filter(
-                    establishment=establishment, kind=kind, is_active=True
-                )
-                self.fields[name].empty_label = "—"
+        kinds = {name: kind for name, kind in CHOICE_KINDS.items() if name in self.fields}
+        # Every list of the form read at once (one query, not one per list), in their order.
+        items = list(
+            ChoiceItem.objects.filter(
+                establishment=establishment, kind__in=kinds.values(), is_active=True
+            )
+        )
+        self.choice_items = {item.pk: item for item in items}
+        for name, kind in kinds.items():
+            field = self.fields[name]
+            field.queryset = ChoiceItem.objects.filter(
+                establishment=establishment, kind=kind, is_active=True
+            )  # what a posted value is checked against
+            field.empty_label = "—"
+            field.choices = [("", "—")] + [
+                (item.pk, str(item)) for item in items if item.kind == kind
+            ]
         for name in self.required_fields:
             self.fields[name].required = True
         for name, attribute in AUTOCOMPLETE.items():
@@ -67,7 +85,9 @@ class IdentityFormMixin:
                 self.pending_fields.add(name)
                 stored = change["old"] or _("(empty)")
                 if name in CHOICE_KINDS and change["old"]:
-                    stored = ChoiceItem.objects.filter(pk=change["old"]).first() or stored
+                    stored = self.choice_items.get(_as_int(change["old"])) or (
+                        ChoiceItem.objects.filter(pk=change["old"]).first() or stored
+                    )
                 self.fields[name].help_text = format_html(
                     '<span class="change-marker">{}</span> {}',
                     _("Changed: awaiting validation."),

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlencode
 
+from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -157,9 +159,14 @@ def history_record(request, student_id: int, enrolment_id: int):
     """One past year's record, its evaluations (searchable), and the way to the others: the
     records the history search kept (``q``), or all of them."""
     student = get_student_for(request, student_id)
-    enrolment = enrolment_for(request, student, enrolment_id, current=False)
-    history_query = request.GET.get("q", "")[:100]
+    # The record is one of the student's past years (already scoped to the family): read
+    # from the list the navigation needs, with its evaluations and absences.
     records = history_enrolments(student)
+    enrolment = next((record for record in records if record.pk == enrolment_id), None)
+    if enrolment is None:
+        raise Http404
+    prefetch_related_objects([enrolment], "evaluations", "absences")
+    history_query = request.GET.get("q", "")[:100]
     browsed = matching(records, history_query, _history_texts)
     if enrolment.pk not in {record.pk for record in browsed}:
         history_query, browsed = "", records

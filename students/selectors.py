@@ -52,11 +52,13 @@ def _past(student) -> Q:
 
     from students.models import SchoolYear
 
-    current_start = (
-        SchoolYear.objects.filter(establishment=student.establishment_id, is_current=True)
-        .values_list("start_date", flat=True)
-        .first()
-    )
+    if not hasattr(student, "_current_start"):  # read once per request's student
+        student._current_start = (
+            SchoolYear.objects.filter(establishment=student.establishment_id, is_current=True)
+            .values_list("start_date", flat=True)
+            .first()
+        )
+    current_start = student._current_start
     if current_start is None:
         return Q(course__school_year__end_date__lt=localdate())
     return Q(course__school_year__start_date__lt=current_start)
