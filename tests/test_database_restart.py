@@ -62,6 +62,8 @@ class Families(threading.Thread):
     def __init__(self, guardians: list[Guardian], stop: threading.Event):
         super().__init__(daemon=True)
         self.guardians = guardians
+        # The form's values read now: during the restart only the requests touch the database.
+        self.data = {guardian.pk: identity_data(guardian, "") for guardian in guardians}
         self.stop = stop
         self.outcomes: Counter = Counter()
         self.unclean: list[str] = []
@@ -77,7 +79,8 @@ class Families(threading.Thread):
                 round_ += 1
                 for guardian in self.guardians:
                     response = clients[guardian.pk].post(
-                        reverse("family:identity"), identity_data(guardian, f"VILLE {round_}")
+                        reverse("family:identity"),
+                        self.data[guardian.pk] | {"city": f"VILLE {round_}"},
                     )
                     self.outcomes[response.status_code] += 1
                     if response.status_code >= 500:
