@@ -189,30 +189,6 @@ ENROLMENT_FIELDS = [
     "cycle_admission",
     "comment",
 ]
-EVALUATION_FIELDS = [
-    "evaluation_type",
-    "date",
-    "criterion_type",
-    "mark",
-    "denominator",
-    "coefficient",
-    "letter",
-    "mention",
-    "appreciation",
-    "choice",
-    "absent",
-    "reason",
-]
-ABSENCE_FIELDS = [
-    "start_date",
-    "end_date",
-    "start_time",
-    "end_time",
-    "characteristic",
-    "justified",
-    "letter_sent",
-    "letter_date",
-]
 LOGIN_FIELDS = [
     "identifier",
     "email",
@@ -272,7 +248,7 @@ def _student_record(student: Student, enrolments, evaluations, absences, perform
                 "evaluations",
                 _("Evaluations of %(name)s") % {"name": name},
                 [
-                    [_course(evaluation.enrolment), *fields(evaluation, EVALUATION_FIELDS)]
+                    [_course(evaluation.enrolment), *fields(evaluation, Evaluation.RECORD_FIELDS)]
                     for evaluation in evaluations
                 ],
             ),
@@ -280,7 +256,7 @@ def _student_record(student: Student, enrolments, evaluations, absences, perform
                 "absences",
                 _("Absences of %(name)s") % {"name": name},
                 [
-                    [_course(absence.enrolment), *fields(absence, ABSENCE_FIELDS)]
+                    [_course(absence.enrolment), *fields(absence, Absence.RECORD_FIELDS)]
                     for absence in absences
                 ],
             ),

@@ -110,34 +110,12 @@ class EnrolmentPartInline(TenantAdminMixin, admin.TabularInline):
 
 class EvaluationInline(EnrolmentPartInline):
     model = Evaluation
-    fields = [
-        "evaluation_type",
-        "date",
-        "criterion_type",
-        "mark",
-        "denominator",
-        "coefficient",
-        "letter",
-        "mention",
-        "appreciation",
-        "choice",
-        "absent",
-        "reason",
-    ]
+    fields = Evaluation.RECORD_FIELDS
 
 
 class AbsenceInline(EnrolmentPartInline):
     model = Absence
-    fields = [
-        "start_date",
-        "end_date",
-        "start_time",
-        "end_time",
-        "characteristic",
-        "justified",
-        "letter_sent",
-        "letter_date",
-    ]
+    fields = Absence.RECORD_FIELDS
 
 
 @admin.register(Enrolment)

@@ -410,6 +410,23 @@ class Enrolment(TenantModel):
 class Evaluation(TenantModel):
     """A mark or an assessment of a student in an enrolment."""
 
+    # The evaluation's fields as the secretariat edits them and the family's data download
+    # shows them.
+    RECORD_FIELDS = [
+        "evaluation_type",
+        "date",
+        "criterion_type",
+        "mark",
+        "denominator",
+        "coefficient",
+        "letter",
+        "mention",
+        "appreciation",
+        "choice",
+        "absent",
+        "reason",
+    ]
+
     enrolment = models.ForeignKey(
         Enrolment,
         verbose_name=_("enrolment"),
@@ -449,6 +466,19 @@ class Evaluation(TenantModel):
 
 class Absence(TenantModel):
     """A student's absence from a course."""
+
+    # The absence's fields as the secretariat edits them and the family's data download
+    # shows them.
+    RECORD_FIELDS = [
+        "start_date",
+        "end_date",
+        "start_time",
+        "end_time",
+        "characteristic",
+        "justified",
+        "letter_sent",
+        "letter_date",
+    ]
 
     enrolment = models.ForeignKey(
         Enrolment, verbose_name=_("course"), on_delete=models.CASCADE, related_name="absences"
