@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +22,7 @@ from family.models import (
     DocumentType,
     Family,
     Guardian,
+    field_text,
     requested_field,
 )
 from family.uploads import human_size
@@ -224,6 +228,25 @@ def _shown(field, text: str) -> str:
     return text
 
 
+def records_attach(change_requests) -> None:
+    """Read the record of each request once per record type (a guardian, a student), not once
+    per request: the list's record column then asks nothing more."""
+    by_type = defaultdict(list)
+    for change_request in change_requests:
+        by_type[change_request.content_type_id].append(change_request)
+    for requests in by_type.values():
+        model = requests[0].content_type.model_class()
+        records = model._default_manager.in_bulk([r.object_id for r in requests])
+        for change_request in requests:
+            change_request.attached_record = records.get(change_request.object_id)
+
+
+class ChangeRequestList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        records_attach(self.result_list)  # the page's rows, kept by the queryset's cache
+
+
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
     """The queue of pending changes: the diff, then approve (conflicts confirmed one by one)
@@ -248,8 +271,13 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj)
 
+    def get_changelist(self, request, **kwargs):
+        return ChangeRequestList
+
     @admin.display(description=gettext_lazy("record"))
     def record(self, change_request):
+        if hasattr(change_request, "attached_record"):
+            return change_request.attached_record
         return change_request.content_type.get_object_for_this_type(pk=change_request.object_id)
 
     @admin.display(description=gettext_lazy("changes"))
@@ -261,7 +289,7 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
         rows = []
         for name, change in change_request.changes.items():
             field = requested_field(type(record), name)
-            current = field.value_to_string(record) or ""
+            current = field_text(field, record)
             rows.append(
                 {
                     "name": name,
@@ -291,15 +319,17 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
                     )
                 if "_approve" in request.POST:
                     confirmed = frozenset(request.POST.getlist("confirm"))
-                    skipped = services.change_request_approve(
+                    left = services.change_request_approve(
                         change_request=change_request, decided_by=request.user, confirmed=confirmed
                     )
                     message = _("Request approved.")
-                    if skipped:
+                    if left.conflicts:
                         message += " " + _("Not applied (changed since): %(fields)s.") % {
-                            "fields": ", ".join(skipped)
+                            "fields": ", ".join(left.conflicts)
                         }
                     self.message_user(request, message, messages.SUCCESS)
+                    for refusal in left.refused.values():
+                        self.message_user(request, refusal, messages.WARNING)
                     return redirect(reverse("admin:family_changerequest_changelist"))
                 if "_reject" in request.POST and not request.POST.get("reason", "").strip():
                     return redirect(f"{request.path}?motif=obligatoire")
@@ -328,21 +358,40 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve the selected requests"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        approved, skipped_total = 0, 0
-        for change_request in queryset.filter(status=ChangeRequest.Status.PENDING):
+        approved, conflicts = 0, 0
+        pending = queryset.filter(status=ChangeRequest.Status.PENDING).select_related(
+            "content_type"
+        )
+        pending = list(pending)
+        records_attach(pending)
+        for change_request in pending:
+            record = self.record(change_request)
             try:
-                skipped = services.change_request_approve(
+                left = services.change_request_approve(
                     change_request=change_request, decided_by=request.user
                 )
-            except FamilyError:
-                continue  # decided meanwhile by a colleague
+            except FamilyError as error:  # decided meanwhile by a colleague, or not applicable
+                self.message_user(
+                    request,
+                    _("The request about %(record)s was not approved: %(reason)s")
+                    % {"record": record, "reason": error.message},
+                    messages.ERROR,
+                )
+                continue
             approved += 1
-            skipped_total += len(skipped)
+            conflicts += len(left.conflicts)
+            for refusal in left.refused.values():
+                self.message_user(
+                    request,
+                    _("The request about %(record)s: %(reason)s")
+                    % {"record": record, "reason": refusal},
+                    messages.WARNING,
+                )
         self.message_user(
             request,
             _("%(count)d request(s) approved; %(skipped)d field(s) changed since were left.")
-            % {"count": approved, "skipped": skipped_total},
-            messages.SUCCESS,
+            % {"count": approved, "skipped": conflicts},
+            messages.SUCCESS if approved else messages.WARNING,
         )
 
     @admin.action(description=gettext_lazy("Reject the selected requests"), permissions=["change"])

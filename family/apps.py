@@ -16,6 +16,7 @@ class FamilyConfig(AppConfig):
                 pending_change_count,
                 "admin:family_changerequest_changelist",
                 "family.view_changerequest",
+                query="?status__exact=pending",
             )
         )
         admin_queue.register(

@@ -221,6 +221,14 @@ def requested_field(model, name: str):
     return model._meta.get_field(name)
 
 
+def field_text(field, record) -> str:
+    """A record's value as a change request stores it: text, and "" for no value (Django's
+    ``value_to_string`` writes an empty list entry as "None")."""
+    if not isinstance(field, RequestedValue) and field.value_from_object(record) is None:
+        return ""
+    return field.value_to_string(record) or ""
+
+
 class ChangeRequest(TenantModel):
     """The changes a family asked for on one of its records (a guardian, a student), waiting
     for the staff. Saving never changes the record: the request holds, per field, the value

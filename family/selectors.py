@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from family.models import Guardian, requested_field
@@ -27,6 +28,28 @@ def pending_request_for(record):
         object_id=record.pk,
         status=ChangeRequest.Status.PENDING,
     ).first()
+
+
+def pending_requests_for(*records) -> list:
+    """The change request awaiting validation of each record (or None), in one query: for a
+    page that shows a guardian's and a student's together."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from family.models import ChangeRequest
+
+    if not records:
+        return []
+    keys = [(ContentType.objects.get_for_model(record).pk, record.pk) for record in records]
+    condition = Q()
+    for content_type_id, object_id in keys:
+        condition |= Q(content_type_id=content_type_id, object_id=object_id)
+    found = {
+        (change_request.content_type_id, change_request.object_id): change_request
+        for change_request in ChangeRequest.objects.filter(
+            condition, status=ChangeRequest.Status.PENDING
+        )
+    }
+    return [found.get(key) for key in keys]
 
 
 def pending_values(change_request, model) -> dict:
@@ -99,6 +122,24 @@ def document_slots(*, family, student=None) -> list[DocumentSlot]:
         family=family, student=student, document_type__in=[t.pk for t in types]
     ).order_by("-uploaded_at", "-pk")
     return _slots(types, documents)
+
+
+def document_slots_among(*, family, student, document_types) -> list[DocumentSlot]:
+    """Some documents asked for (a campaign's): the family's ones and those of one of its
+    students, each with its state and files; one query whatever their number."""
+    from family.models import Document, DocumentType
+
+    types = list(document_types)
+    documents = Document.objects.filter(
+        Q(student=None) | Q(student=student),
+        family=family,
+        document_type__in=[t.pk for t in types],
+    ).order_by("-uploaded_at", "-pk")
+    of_family = {t.pk for t in types if t.holder == DocumentType.Holder.FAMILY}
+    return _slots(
+        types,
+        [d for d in documents if (d.student_id is None) == (d.document_type_id in of_family)],
+    )
 
 
 def document_slot(*, family, student, document_type) -> DocumentSlot:

@@ -12,10 +12,12 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,7 @@ from family.models import (
     Family,
     Guardian,
     RequestedValue,
+    field_text,
     requested_field,
 )
 from family.uploads import CheckedFile
@@ -60,6 +63,17 @@ def suggested_identifier(guardian: Guardian) -> str:
     return f"{base}{number}"
 
 
+def login_email_taken(*, establishment_id: int, email: str, login: User | None = None) -> bool:
+    """Whether a family login of the establishment (other than ``login``) has this e-mail: one
+    login per address, as the user admin's form requires (``accounts.admin_forms``)."""
+    others = User.objects.filter(
+        establishment=establishment_id, is_staff=False, email__iexact=email.strip()
+    )
+    if login is not None:
+        others = others.exclude(pk=login.pk)
+    return others.exists()
+
+
 @transaction.atomic
 def family_login_create(*, guardian: Guardian, created_by=None) -> User:
     """Première connexion: the family's login, without a password (the family asks for one
@@ -74,9 +88,7 @@ def family_login_create(*, guardian: Guardian, created_by=None) -> User:
         raise FamilyError(
             _("%(guardian)s has no e-mail address: add one first.") % {"guardian": guardian}
         )
-    if User.objects.filter(
-        establishment=guardian.establishment_id, is_staff=False, email__iexact=email
-    ).exists():
+    if login_email_taken(establishment_id=guardian.establishment_id, email=email):
         raise FamilyError(
             _("The e-mail address %(email)s already has a login in this establishment.")
             % {"email": email}
@@ -186,7 +198,7 @@ def choice(establishment, kind: str, label: str) -> ChoiceItem:
 
 
 def _as_text(field, record) -> str:
-    return field.value_to_string(record) or ""
+    return field_text(field, record)
 
 
 def mail_family(family, template: str, context: dict) -> None:
@@ -263,40 +275,134 @@ def change_request_submit(*, record, values: dict, requested_by) -> ChangeReques
     return pending
 
 
+class LeftFields(list):
+    """The fields an approval left as they were, in the request's order: those changed since
+    the request (conflicts not confirmed) and those refused, whose reasons, for the staff,
+    ``refused`` holds by field name."""
+
+    def __init__(self, names=(), refused: dict | None = None):
+        super().__init__(names)
+        self.refused = refused or {}
+
+    @property
+    def conflicts(self) -> list[str]:
+        return [name for name in self if name not in self.refused]
+
+
+def _offered(field, text: str) -> bool:
+    """Whether a list entry asked for may still be chosen: staff may have switched it off (or
+    deleted it) since the family asked for it."""
+    entries = field.related_model._default_manager.filter(pk=text)
+    if isinstance(field, RequestedValue):
+        if field.related_model is ChoiceItem:
+            entries = entries.filter(is_active=True)
+    else:
+        entries = entries.complex_filter(field.get_limit_choices_to())
+    return entries.exists()
+
+
+def _refusal(field, text: str, record) -> str | None:
+    """Why a value asked for cannot be stored now (None when it can)."""
+    if text == "":
+        return None
+    label = capfirst(field.verbose_name)
+    if field.is_relation and not _offered(field, text):
+        entry = field.related_model._default_manager.filter(pk=text).first()
+        return _("%(field)s left as it was: “%(entry)s” is no longer offered in its list.") % {
+            "field": label,
+            "entry": entry or text,
+        }
+    login = getattr(record, "user", None) if field.name == "email" else None
+    if (
+        login is not None
+        and not login.is_staff
+        and login_email_taken(establishment_id=record.establishment_id, email=text, login=login)
+    ):
+        return _(
+            "%(field)s left as it was: %(email)s is already the e-mail of another family login "
+            "of this establishment (one login per address)."
+        ) % {"field": label, "email": text}
+    return None
+
+
+def _invalid(record, error: ValidationError) -> FamilyError:
+    """A value the record refuses, as a message for the staff."""
+    problems = []
+    by_field = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    for name, messages in by_field.items():
+        text = " ".join(messages)
+        if name != NON_FIELD_ERRORS:
+            try:
+                label = capfirst(requested_field(type(record), name).verbose_name)
+            except FieldDoesNotExist:
+                label = name
+            text = _("%(field)s: %(errors)s") % {"field": label, "errors": text}
+        problems.append(text)
+    return FamilyError(
+        _(
+            "This request cannot be approved as it stands (%(problems)s): nothing was changed. "
+            "Reject it with the reason, or correct the record first."
+        )
+        % {"problems": " ".join(problems)}
+    )
+
+
 @transaction.atomic
 def change_request_approve(
     *, change_request: ChangeRequest, decided_by, confirmed: frozenset[str] = frozenset()
-) -> list[str]:
+) -> LeftFields:
     """Apply the request in one transaction. A field whose stored value changed since the
-    request was made is a conflict: applied only if ``confirmed`` names it. Returns the
-    conflicting fields left as they were."""
+    request was made is a conflict: applied only if ``confirmed`` names it. A value that
+    cannot be stored now (a list entry switched off since, an e-mail another family login
+    has) is refused; the other fields are applied. Returns the fields left as they were. A
+    value the record refuses otherwise stops the whole approval (``FamilyError``)."""
     change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     if change_request.status != ChangeRequest.Status.PENDING:
         raise FamilyError(_("This request has already been decided."))
     model = change_request.content_type.model_class()
     record = model._default_manager.select_for_update().get(pk=change_request.object_id)
-    skipped = []
+    left = LeftFields()
     applied = []
     extras = []
-    for name, change in change_request.changes.items():
-        field = requested_field(model, name)
-        if _as_text(field, record) != change["old"] and name not in confirmed:
-            skipped.append(name)
-            continue
-        if isinstance(field, RequestedValue):
-            extras.append((field, change["new"]))
-            continue
-        value = field.to_python(change["new"]) if change["new"] != "" or not field.null else None
-        if field.is_relation:
-            setattr(record, field.attname, value or None)
-        else:
-            setattr(record, field.attname, value)
-        applied.append(field.attname)
+    try:
+        for name, change in change_request.changes.items():
+            field = requested_field(model, name)
+            if _as_text(field, record) != change["old"] and name not in confirmed:
+                left.append(name)
+                continue
+            refusal = _refusal(field, change["new"], record)
+            if refusal is not None:
+                left.append(name)
+                left.refused[name] = refusal
+                continue
+            if isinstance(field, RequestedValue):
+                extras.append((field, change["new"]))
+                continue
+            new = change["new"]
+            try:
+                value = field.to_python(new) if new != "" or not field.null else None
+            except ValidationError as error:  # a stored text no longer read as a value
+                raise ValidationError({name: error.messages}) from error
+            if field.is_relation:
+                setattr(record, field.attname, value or None)
+            else:
+                setattr(record, field.attname, value)
+            applied.append(field)
+        names = {field.name for field in applied}
+        if applied:
+            # Only the fields applied are checked: a stored value the staff's rules no longer
+            # allow (a list entry switched off since) stays valid where nobody changes it.
+            record.full_clean(
+                exclude=[field.name for field in model._meta.fields if field.name not in names]
+            )
+    except ValidationError as error:
+        raise _invalid(record, error) from None
     if applied:
-        record.full_clean()
-        record.save(update_fields=applied)
+        record.save(update_fields=[field.attname for field in applied])
         user = getattr(record, "user", None)
-        if "email" in applied and user is not None and not user.is_staff:
+        if "email" in names and user is not None and not user.is_staff:
             # The password flow uses the account's e-mail: it follows the validated one.
             user.email = record.email
             user.save(update_fields=["email"])
@@ -311,11 +417,12 @@ def change_request_approve(
         actor=decided_by,
         establishment_id=change_request.establishment_id,
         obj=record,
-        changes={k: v for k, v in change_request.changes.items() if k not in skipped},
-        left_as_they_were=skipped,
+        changes={k: v for k, v in change_request.changes.items() if k not in left},
+        left_as_they_were=list(left),
+        refused=list(left.refused),
     )
-    _tell_family(change_request, "change_request_outcome", record=record, skipped=skipped)
-    return skipped
+    _tell_family(change_request, "change_request_outcome", record=record, skipped=list(left))
+    return left
 
 
 @transaction.atomic

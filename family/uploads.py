@@ -35,7 +35,9 @@ logger = logging.getLogger(__name__)
 MAX_STORED_BYTES = 2 * 1024 * 1024
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # a 50-megapixel camera; beyond that, a decompression bomb
-PDF_INSPECTION_SECONDS = 20  # wall clock; the child also has 10 s of CPU and 768 MB
+# Wall clock; the child also has its own limits of 5 s of CPU and 384 MB of address space
+# (family.pdf_inspection: CPU_LIMIT_SECONDS, MEMORY_LIMIT_BYTES).
+PDF_INSPECTION_SECONDS = 20
 NAME_LENGTH = 150
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"

@@ -104,15 +104,24 @@ class ChoiceInline(TenantAdminMixin, admin.TabularInline):
 
 @admin.register(ReenrolmentRequest)
 class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
-    """The re-enrolment requests of a campaign: validate, or refuse with a reason; export."""
+    """The re-enrolment requests of a campaign: validate, or refuse with a reason; take note
+    of a decision not to re-enrol (the family can no longer undo it then); export."""
 
-    list_display = ["student", "campaign", "status", "submitted_at", "administrative_only"]
+    list_display = [
+        "student",
+        "campaign",
+        "status",
+        "submitted_at",
+        "administrative_only",
+        "decided_at",
+    ]
     list_filter = ["campaign", "status", "choices__offer", "choices__slot", "establishment"]
     list_select_related = ["student", "campaign"]
     search_fields = ["student__last_name", "student__first_name", "family__name"]
-    actions = ["validate_selected", "refuse_selected", "export_csv"]
+    actions = ["validate_selected", "refuse_selected", "acknowledge_declined", "export_csv"]
     inlines = [ChoiceInline]
-    change_form_template = "admin/reenrolment/reenrolmentrequest/change_form.html"
+    # The decision's form (admin/reenrolment/…/change_form.html), and the "take note" button.
+    change_form_template = "reenrolment/admin_request_change_form.html"
     readonly_fields = [
         "campaign",
         "family",
@@ -169,6 +178,28 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             reenrolment.status == ReenrolmentRequest.Status.SUBMITTED
             and self.has_change_permission(request)
         )
+        acknowledgeable = (
+            reenrolment.status == ReenrolmentRequest.Status.DECLINED
+            and reenrolment.decided_at is None
+            and self.has_change_permission(request)
+        )
+        if request.method == "POST" and acknowledgeable and "_acknowledge" in request.POST:
+            try:
+                services.request_acknowledge_decline(request=reenrolment, decided_by=request.user)
+            except ReenrolmentError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return redirect(request.path)
+            self.message_user(request, gettext("Noted: the student will not be re-enrolled."))
+            return redirect(reverse("admin:reenrolment_reenrolmentrequest_changelist"))
+        if request.method == "POST" and "_acknowledge" in request.POST:
+            # Undone by the family, or noted by a colleague, since the page was shown: nothing
+            # else is saved from this page.
+            self.message_user(
+                request,
+                gettext("There is no longer a refusal to re-enrol to take note of: nothing saved."),
+                messages.ERROR,
+            )
+            return redirect(request.path)
         if request.method == "POST" and decidable:
             reason = request.POST.get("reason", "")
             try:
@@ -198,6 +229,7 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "decidable": decidable,
+            "acknowledgeable": acknowledgeable,
             "reason_missing": request.GET.get("motif") == "obligatoire",
             "typed_reason": typed_reason(request),
         }
@@ -235,6 +267,26 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             left=queryset.count() - awaiting.count(),
             errors=(ReenrolmentError,),
         )
+
+    @admin.action(
+        description=_("Take note of the selected decisions not to re-enrol"),
+        permissions=["change"],
+    )
+    def acknowledge_declined(self, request, queryset):
+        """ "Prendre acte": the family declined; from now on it can no longer undo it."""
+        done, skipped = decide_each(
+            queryset,
+            lambda item: services.request_acknowledge_decline(
+                request=item, decided_by=request.user
+            ),
+            (ReenrolmentError,),
+        )
+        message = gettext("%(count)d decision(s) not to re-enrol taken note of.") % {"count": done}
+        if skipped:
+            message += " " + gettext(
+                "%(count)d left as they were: not a decision not to re-enrol, or already noted."
+            ) % {"count": skipped}
+        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
 
     @admin.action(description=_("Export the selected re-enrolments (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):

@@ -3,7 +3,7 @@ under lock), and the staff's decision."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -75,15 +75,44 @@ def request_decline(*, request: ReenrolmentRequest, declined_by=None) -> None:
     _audit(request, "reenrolment.request.declined", declined_by)
 
 
+def _processed_error() -> ReenrolmentError:
+    return ReenrolmentError(
+        _(
+            "The administrative staff have already taken note that the student will not be "
+            "re-enrolled: contact them to re-enrol the student after all."
+        )
+    )
+
+
 @transaction.atomic
-def request_undo_decline(*, request: ReenrolmentRequest) -> None:
+def request_undo_decline(*, request: ReenrolmentRequest, undone_by=None) -> None:
     """The family changes its mind, while the campaign is open and the staff have not
     processed the request."""
     request = _locked(request)
     if request.status != ReenrolmentRequest.Status.DECLINED:
         raise ReenrolmentError(_("This re-enrolment was not declined."))
+    if request.decided_at is not None:
+        raise _processed_error()
     request.status = ReenrolmentRequest.Status.DRAFT
     request.save(update_fields=["status", "updated_at"])
+    _audit(request, "reenrolment.request.undeclined", undone_by)
+
+
+@transaction.atomic
+def request_acknowledge_decline(*, request: ReenrolmentRequest, decided_by) -> None:
+    """The staff take note ("prendre acte") that a student will not be re-enrolled: from then
+    on the family can no longer undo it by itself. Whether the campaign is open or not."""
+    request = (
+        ReenrolmentRequest.objects.select_for_update()
+        .filter(pk=request.pk, status=ReenrolmentRequest.Status.DECLINED, decided_at__isnull=True)
+        .first()
+    )
+    if request is None:
+        raise ReenrolmentError(_("There is no decision not to re-enrol to take note of here."))
+    request.decided_by = decided_by
+    request.decided_at = now()
+    request.save(update_fields=["decided_by", "decided_at", "updated_at"])
+    _audit(request, "reenrolment.request.decline_acknowledged", decided_by)
 
 
 def _chosen(request: ReenrolmentRequest) -> tuple[bool, list[tuple[Offer, int | None]]]:
@@ -133,7 +162,7 @@ def _check_steps(request: ReenrolmentRequest) -> None:
         )
     if campaign.step_documents:
         sent = {(d.document_type_id, d.student_id) for d in _sent_documents(request)}
-        for document_type in campaign.required_documents.all():
+        for document_type in campaign.required_documents.filter(is_active=True):
             student = request.student_id if document_type.holder == "student" else None
             if (document_type.pk, student) not in sent:
                 raise ReenrolmentError(
@@ -142,18 +171,35 @@ def _check_steps(request: ReenrolmentRequest) -> None:
                 )
 
 
-def _hold_seats(choices: list[tuple[Offer, int | None]]) -> dict[int, Slot]:
-    """Lock the chosen slots (in id order, so that two submissions never wait for each other
-    in a circle), refuse a full one, and take a seat in each. The slot's constraint
-    (taken <= capacity) is the last guard behind this lock."""
-    wanted = sorted(slot_id for _offer, slot_id in choices if slot_id is not None)
-    slots = {
+def _locked_slots(slot_ids: list[int]) -> dict[int, Slot]:
+    """The chosen slots, locked in id order (so that two submissions never wait for each other
+    in a circle)."""
+    return {
         slot.pk: slot
         for slot in Slot.objects.select_for_update()
         .select_related("offer")
-        .filter(pk__in=wanted)
+        .filter(pk__in=slot_ids)
         .order_by("pk")
     }
+
+
+def _full_error(slot: Slot) -> ReenrolmentError:
+    return ReenrolmentError(
+        _(
+            "The time slot %(slot)s of %(course)s has just been filled: choose another "
+            "one. Your other answers are kept."
+        )
+        % {"slot": slot.label, "course": slot.offer},
+        step=COURSES,
+    )
+
+
+def _hold_seats(choices: list[tuple[Offer, int | None]]) -> dict[int, Slot]:
+    """Lock the chosen slots, refuse a full one, and take a seat in each. The slot's
+    constraint (taken <= capacity) is the last guard behind this lock: should it ever fire,
+    the family gets the same answer as for a full slot, never an error page."""
+    wanted = sorted(slot_id for _offer, slot_id in choices if slot_id is not None)
+    slots = _locked_slots(wanted)
     for offer, slot_id in choices:
         if slot_id is None:
             continue
@@ -161,15 +207,13 @@ def _hold_seats(choices: list[tuple[Offer, int | None]]) -> dict[int, Slot]:
         if slot is None or slot.offer_id != offer.pk:
             raise ReenrolmentError(_("This time slot is not offered."), step=COURSES)
         if slot.taken >= slot.capacity:
-            raise ReenrolmentError(
-                _(
-                    "The time slot %(slot)s of %(course)s has just been filled: choose another "
-                    "one. Your other answers are kept."
-                )
-                % {"slot": slot.label, "course": offer},
-                step=COURSES,
-            )
-    Slot.objects.filter(pk__in=wanted).update(taken=F("taken") + 1)
+            raise _full_error(slot)
+    for slot_id in wanted:
+        try:
+            with transaction.atomic():  # a savepoint: the refusal below is an answer, not a 500
+                Slot.objects.filter(pk=slot_id).update(taken=F("taken") + 1)
+        except IntegrityError:
+            raise _full_error(slots[slot_id]) from None
     return slots
 
 
@@ -219,7 +263,9 @@ def _sent_documents(request: ReenrolmentRequest) -> list:
     awaiting check or accepted), linked to the request for the staff."""
     from family.models import Document
 
-    required = list(request.campaign.required_documents.values_list("pk", flat=True))
+    required = list(
+        request.campaign.required_documents.filter(is_active=True).values_list("pk", flat=True)
+    )
     documents = Document.objects.filter(
         family=request.family_id,
         document_type__in=required,

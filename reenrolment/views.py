@@ -1,6 +1,7 @@
 """The families' side of re-enrolment: the choice, the wizard, the state of the request."""
 
 from django.contrib import messages
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,19 +11,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import family_only
-from accounts.tenancy import get_object_for
+from accounts.tenancy import get_object_for, scoped
 from family.forms import GuardianIdentityForm
-from family.selectors import document_slots, guardian_for_user, pending_request_for, pending_values
+from family.selectors import (
+    document_slots_among,
+    guardian_for_user,
+    pending_requests_for,
+    pending_values,
+)
 from family.services import change_request_submit
 from reenrolment import services
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.forms import AuthorisationsForm, CoursesForm, FinalisationForm
-from reenrolment.models import ReenrolmentRequest
-from reenrolment.selectors import open_campaign_for
+from reenrolment.models import Choice, ReenrolmentRequest
+from reenrolment.selectors import (
+    chosen_courses,
+    open_campaign_for,
+    required_document_states,
+    wanted_records,
+)
 from reenrolment.wizard import neighbours, step_named, steps_of
 from students.forms import StudentIdentityForm
 from students.models import Student
-from students.selectors import current_school_year
+from students.selectors import current_enrolments, current_school_year
 from students.views import file_context
 
 
@@ -43,11 +54,28 @@ def _closed(request, student, page: str):
 
 
 def _request_of(campaign, student):
+    """The student's request in the campaign, with what it chose (for the tab)."""
+    choices = Prefetch("choices", queryset=Choice.objects.select_related("offer", "slot"))
     return (
         ReenrolmentRequest.objects.filter(campaign=campaign, student=student)
-        .prefetch_related("choices__offer", "choices__slot")
+        .prefetch_related(choices)
         .first()
     )
+
+
+def _draft_of(request, campaign, student_id: int):
+    """The request of one of the family's students in the campaign, with the student, in one
+    query (the wizard's pages keep within their query budget); None if not started. Another
+    family's student is a 404, as everywhere."""
+    found = (
+        scoped(request, ReenrolmentRequest)
+        .select_related("student__family")
+        .filter(campaign=campaign, student=student_id, student__family=F("family"))
+        .first()
+    )
+    if found is None:
+        _student(request, student_id)  # 404 unless the family's
+    return found
 
 
 def _start_url(student) -> str:
@@ -74,7 +102,7 @@ def start(request, student_id: int):
                 if reenrolment.status == ReenrolmentRequest.Status.DRAFT:
                     return HttpResponseRedirect(_step_url(student, steps_of(campaign)[0]))
             elif request.POST.get("action") == "undo" and reenrolment is not None:
-                services.request_undo_decline(request=reenrolment)
+                services.request_undo_decline(request=reenrolment, undone_by=request.user)
                 messages.success(request, _("You may now re-enrol the student."))
         except ReenrolmentError as error:
             messages.error(request, error.message)
@@ -87,6 +115,7 @@ def start(request, student_id: int):
             "campaign": campaign,
             "deadline": _deadline(campaign),
             "reenrolment": reenrolment,
+            "enrolments": current_enrolments(student),
             "first_step": steps_of(campaign)[0],
             "page_title": _title(student),
         },
@@ -147,16 +176,17 @@ def _deadline(campaign) -> str:
 @require_http_methods(["GET", "POST"])
 def step(request, student_id: int, slug: str):
     """One step of the wizard; *Suivant* and *Précédent* keep its answers first."""
-    student = _student(request, student_id)
     campaign = open_campaign_for(request)
     if campaign is None:
+        student = _student(request, student_id)
         return _closed(request, student, f"{_title(student)} – {slug}")
     current = step_named(campaign, slug)
+    reenrolment = _draft_of(request, campaign, student_id)
     if current is None:
         raise Http404
-    reenrolment = _request_of(campaign, student)
     if reenrolment is None or reenrolment.status != ReenrolmentRequest.Status.DRAFT:
-        return HttpResponseRedirect(_start_url(student))
+        return HttpResponseRedirect(reverse("reenrolment:start", args=[student_id]))
+    student = reenrolment.student
     previous, following = neighbours(campaign, current)
     handler = HANDLERS[current.slug]
     try:
@@ -219,7 +249,7 @@ def contact_details(request, student, campaign, reenrolment):
     guardian = guardian_for_user(request.user)
     if guardian is None:
         raise Http404
-    g_pending, s_pending = pending_request_for(guardian), pending_request_for(student)
+    g_pending, s_pending = pending_requests_for(guardian, student)
     year = current_school_year(student.establishment_id)
     g_kwargs = {"establishment": guardian.establishment_id, "pending": g_pending, "prefix": "g"}
     s_kwargs = {
@@ -275,11 +305,11 @@ def authorisations(request, student, campaign, reenrolment):
 
 
 def _required_slots(campaign, student):
-    required = set(campaign.required_documents.values_list("pk", flat=True))
-    slots = document_slots(family=student.family) + document_slots(
-        family=student.family, student=student
+    return document_slots_among(
+        family=student.family,
+        student=student,
+        document_types=campaign.required_documents.filter(is_active=True),
     )
-    return [slot for slot in slots if slot.document_type.pk in required]
 
 
 def documents(request, student, campaign, reenrolment):
@@ -317,26 +347,35 @@ def courses(request, student, campaign, reenrolment):
 
 
 def summary(request, student, campaign, reenrolment):
-    """5: everything chosen, each with a link back to its step."""
+    """5: everything chosen, each with a link back to its step; the contact details as the
+    family asked them at step 1, their changes marked as awaiting validation."""
     if request.method == "POST":
         return {}, True
     answer = reenrolment.answers.get(services.COURSES) or {}
-    offers = {offer.pk: offer for offer in campaign.offers.prefetch_related("slots")}
-    chosen = []
-    for offer_id in answer.get("offers", []):
-        offer = offers.get(offer_id)
-        if offer is None:
-            continue
-        slot_id = (answer.get("slots") or {}).get(str(offer_id))
-        slot = next((s for s in offer.slots.all() if s.pk == slot_id), None)
-        chosen.append((offer, slot))
-    return {
+    context = {
         "authorisations": reenrolment.answers.get("autorisations") or {},
         "administrative": answer.get("administrative", False),
-        "chosen": chosen,
-        "slots": _required_slots(campaign, student) if campaign.step_documents else [],
-        "guardian": guardian_for_user(request.user),
-    }, False
+        "chosen": chosen_courses(campaign, answer) if campaign.step_courses else [],
+        "slots": required_document_states(campaign, student) if campaign.step_documents else [],
+    }
+    if campaign.step_contact_details:
+        guardian = guardian_for_user(request.user)
+        g_pending, s_pending = pending_requests_for(guardian, student)
+        (wanted_guardian, guardian_changes), (wanted_student, student_changes) = wanted_records(
+            [
+                (guardian, g_pending, GuardianIdentityForm._meta.labels),
+                (student, s_pending, StudentIdentityForm._meta.labels),
+            ]
+        )
+        context.update(
+            {
+                "guardian": wanted_guardian,
+                "guardian_changes": guardian_changes,
+                "wanted_student": wanted_student,
+                "student_changes": student_changes,
+            }
+        )
+    return context, False
 
 
 def finalisation(request, student, campaign, reenrolment):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import TenantAdminMixin
+from accounts.tenancy import TenantAdminMixin, staff_scope
 from students.models import (
     Absence,
     Course,
@@ -178,6 +178,7 @@ class EvaluationAdmin(TenantAdminMixin, admin.ModelAdmin):
         "enrolment__course__school_year",
         "enrolment__course__department",
         "enrolment__course__teacher",
+        "enrolment__student",
         "evaluation_type",
         "establishment",
     ]
@@ -196,6 +197,7 @@ class AbsenceAdmin(TenantAdminMixin, admin.ModelAdmin):
         "enrolment__course__school_year",
         "enrolment__course__department",
         "enrolment__course__teacher",
+        "enrolment__student",
         "establishment",
     ]
     list_select_related = ["enrolment__student", "enrolment__course__school_year"]
@@ -204,10 +206,35 @@ class AbsenceAdmin(TenantAdminMixin, admin.ModelAdmin):
     date_hierarchy = "start_date"
 
 
+class PlayedInYearFilter(admin.SimpleListFilter):
+    """The school year a piece was played in (a performance has a date, not a year): the
+    years offered are the staff member's establishment's."""
+
+    title = _("school year")
+    parameter_name = "school_year"
+
+    def _years(self, request):
+        return staff_scope(SchoolYear.objects.all(), request.user)
+
+    def lookups(self, request, model_admin):
+        return [(year.pk, year.label) for year in self._years(request)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        value = str(self.value())  # the facet counts set the choices' ids, not text
+        year = self._years(request).filter(pk=value).first() if value.isdigit() else None
+        if year is None:
+            return queryset.none()
+        return queryset.filter(
+            establishment=year.establishment_id, date__range=(year.start_date, year.end_date)
+        )
+
+
 @admin.register(Performance)
 class PerformanceAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["event", "date", "piece", "student", "duration"]
-    list_filter = ["establishment"]
+    list_filter = [PlayedInYearFilter, "student", "establishment"]
     list_select_related = ["student"]
     search_fields = ["event", "piece", "student__last_name", "student__first_name"]
     autocomplete_fields = ["student"]

@@ -92,9 +92,9 @@ def course(request, student_id: int, enrolment_id: int):
 @family_only
 @require_safe
 def evaluation(request, student_id: int, enrolment_id: int, evaluation_id: int):
-    """One evaluation, every field of it."""
+    """One evaluation of this year's course or of a past year's record, every field of it."""
     student = get_student_for(request, student_id)
-    enrolment = enrolment_for(request, student, enrolment_id)
+    enrolment = enrolment_for(request, student, enrolment_id, current=None)
     found = get_object_or_404(enrolment.evaluations.all(), pk=evaluation_id)
     tab = "courses" if enrolment.course.school_year.is_current else "history"
     return render(
@@ -112,9 +112,9 @@ def evaluation(request, student_id: int, enrolment_id: int, evaluation_id: int):
 @family_only
 @require_safe
 def absence(request, student_id: int, enrolment_id: int, absence_id: int):
-    """One absence, every field of it."""
+    """One absence of this year's course or of a past year's record, every field of it."""
     student = get_student_for(request, student_id)
-    enrolment = enrolment_for(request, student, enrolment_id)
+    enrolment = enrolment_for(request, student, enrolment_id, current=None)
     found = get_object_or_404(enrolment.absences.all(), pk=absence_id)
     tab = "courses" if enrolment.course.school_year.is_current else "history"
     return render(

@@ -1,4 +1,4 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet, Subquery
 
 from accounts.tenancy import get_object_for, scoped
 from students.models import Enrolment, Performance, Student
@@ -64,6 +64,21 @@ def _past(student) -> Q:
     return Q(course__school_year__start_date__lt=current_start)
 
 
+def _current_or_past(student) -> Q:
+    """The current year and the years before it (not the next year); without a current year,
+    the years already over. In the enrolment's own query (a detail page reads no year else)."""
+    from django.utils.timezone import localdate
+
+    from students.models import SchoolYear
+
+    current = SchoolYear.objects.filter(establishment=student.establishment_id, is_current=True)
+    return (
+        Q(course__school_year__is_current=True)
+        | Q(course__school_year__start_date__lt=Subquery(current.values("start_date")[:1]))
+        | (~Exists(current) & Q(course__school_year__end_date__lt=localdate()))
+    )
+
+
 def history_enrolments(student) -> list:
     """The student's records of the years before the current one, newest first."""
     return list(
@@ -81,12 +96,17 @@ def history_enrolments(student) -> list:
 
 def enrolment_for(request, student, enrolment_id: int, *, current: bool | None = None):
     """One enrolment of the student (scoped to the request's family), with its evaluations and
-    absences, or 404. ``current``: only this year's (True) or only a past year's (False)."""
-    enrolments = _enrolments().filter(student=student).prefetch_related("evaluations", "absences")
+    absences, or 404. ``current``: only this year's (True), only a past year's (False), or
+    either (None); never a year ahead, set up for re-enrolment, which no tab shows yet."""
     if current is True:
-        enrolments = enrolments.filter(course__school_year__is_current=True)
+        years = Q(course__school_year__is_current=True)
     elif current is False:
-        enrolments = enrolments.filter(_past(student))
+        years = _past(student)
+    else:
+        years = _current_or_past(student)
+    enrolments = (
+        _enrolments().filter(years, student=student).prefetch_related("evaluations", "absences")
+    )
     return get_object_for(request, enrolments, pk=enrolment_id)
 
 

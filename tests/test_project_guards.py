@@ -1,5 +1,7 @@
-"""Cheap guards of the project: migrations, translations, deployment checks, the CI database."""
+"""Cheap guards of the project: migrations, translations, deployment checks, the CI database,
+which app may import which."""
 
+import ast
 import os
 import shutil
 import subprocess
@@ -193,3 +195,62 @@ def test_manage_py_is_in_development_mode_only_without_any_environment(tmp_path)
         text=True,
     )
     assert "SECRET_KEY must be set when DEBUG is off" in configured.stderr
+
+
+# No app imports reenrolment but imuse_portal, which composes them (STYLE.md): the others learn
+# whether a campaign is open from its context processor, named in the settings.
+APPS_BELOW_REENROLMENT = ("accounts", "family", "students", "billing", "accessibility")
+
+
+def reenrolment_imports(source: str, filename: str = "<source>") -> list[tuple[int, str]]:
+    """The lines of a module that import the reenrolment app, statically or by name
+    (``import_module("reenrolment…")``, ``apps.get_model("reenrolment", …)``)."""
+
+    def names_it(value) -> bool:
+        return isinstance(value, str) and (
+            value == "reenrolment" or value.startswith("reenrolment.")
+        )
+
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names if names_it(alias.name)]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and names_it(node.module):
+            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Call) and node.args:
+            function = node.func
+            name = getattr(function, "attr", None) or getattr(function, "id", None)
+            first = node.args[0]
+            if name in {"import_module", "__import__", "get_model", "get_app_config"} and (
+                isinstance(first, ast.Constant) and names_it(first.value)
+            ):
+                found.append((node.lineno, f"{name}({first.value!r})"))
+    return found
+
+
+def test_the_import_guard_finds_every_way_to_import_reenrolment():
+    source = """
+import reenrolment
+import os, reenrolment.models as models
+from reenrolment.selectors import open_campaign
+from importlib import import_module
+selectors = import_module("reenrolment.selectors")
+Campaign = apps.get_model("reenrolment", "Campaign")
+from . import reenrolment_like
+from reenrolmentx import nothing
+STAFF_APPS = ("family", "reenrolment")
+"""
+    assert [line for line, _name in reenrolment_imports(source)] == [2, 3, 4, 6, 7]
+
+
+def test_no_app_but_imuse_portal_imports_reenrolment():
+    """The apps' own code (their tests may compose apps, as imuse_portal does)."""
+    found = []
+    for app in APPS_BELOW_REENROLMENT:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            if "tests" in relative.parts:
+                continue
+            for line, name in reenrolment_imports(path.read_text(), str(relative)):
+                found.append(f"{relative}:{line}: {name}")
+    assert found == [], "only imuse_portal composes reenrolment with the other apps"

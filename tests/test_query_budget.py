@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from billing import services as billing
 from billing.models import Ledger, PaymentMode
@@ -35,12 +36,14 @@ BUDGET = 10
 EXPORTS = {"/famille/mes-donnees/version-lisible/": 25}
 
 
-def counts(world) -> dict[str, int]:
+def counts(world, *extra: str) -> dict[str, int]:
+    """The queries of each family page (and of the ``extra`` URLs, opened by family A)."""
     found = {}
-    for url, user in readable_pages(world):
+    pages = [*readable_pages(world), *((url, world.family_a.user) for url in extra)]
+    for url, user in pages:
         client = client_for(user)
         with CaptureQueriesContext(connection) as queries:
-            client.get(url)
+            assert client.get(url).status_code == 200, url
         found[url] = len(queries)
     return found
 
@@ -110,6 +113,65 @@ def test_every_family_page_stays_within_its_query_budget_as_the_family_grows(wor
         f"{max(n for url, n in large.items() if url not in EXPORTS)} queries (budget {BUDGET}, "
         f"the data export {sum(large.get(url, 0) for url in EXPORTS)}); {len(grew)} grew with "
         f"the data, {len(over)} over the budget"
+    )
+    assert grew == {}
+    assert over == {}
+
+
+def grow_campaign(campaign) -> None:
+    """The campaign offers more: ten more collective courses of three time slots each."""
+    from reenrolment.models import Offer, Slot
+
+    for number in range(10):
+        offer = Offer.objects.create(
+            establishment=campaign.establishment,
+            campaign=campaign,
+            label=f"Ensemble {number}",
+            kind="collective",
+            position=10 + number,
+        )
+        for day in ("Lundi", "Mercredi", "Samedi"):
+            Slot.objects.create(
+                establishment=campaign.establishment, offer=offer, label=day, capacity=8
+            )
+
+
+def test_every_reenrolment_page_stays_within_the_budget_while_a_campaign_is_open(world):
+    """A campaign as staff set one up (four offers, two collective courses with two time slots
+    each, the family's and the student's documents required), Irina's draft started with her
+    courses chosen and contact changes awaiting validation: the tab and every step of the
+    wizard (the family's other pages too, with the campaign open), then again once the family
+    and the campaign have grown."""
+    from family.models import ChoiceItem
+    from family.services import change_request_submit
+    from reenrolment.tests.wizard_data import open_with_a_draft, step_urls
+
+    campaign = open_with_a_draft(world)
+    irina = world.family_a.students[0]
+    madame = ChoiceItem.objects.create(
+        establishment=world.establishment_1, kind="civility", label="Madame"
+    )
+    change_request_submit(
+        record=world.family_a.guardian,
+        values={"civility": madame, "city": "TOURS"},
+        requested_by=world.family_a.user,
+    )
+    change_request_submit(
+        record=irina, values={"mobile_phone": "06 12 34 56 78"}, requested_by=world.family_a.user
+    )
+    named = {"tab": reverse("reenrolment:start", args=[irina.pk]), **step_urls(irina, campaign)}
+    assert len(named) == 7  # the tab and the six steps
+    wizard = list(named.values())
+    small = counts(world, *wizard)
+    grow(world)
+    grow_campaign(campaign)
+    large = counts(world, *wizard)
+    grew = {url: (small[url], large[url]) for url in small if large[url] != small[url]}
+    over = {url: large[url] for url in large if large[url] > EXPORTS.get(url, BUDGET)}
+    report(
+        "query budget, re-enrolment open: "
+        + ", ".join(f"{name} {large[url]}" for name, url in named.items())
+        + f" (budget {BUDGET}); {len(grew)} grew, {len(over)} over the budget"
     )
     assert grew == {}
     assert over == {}

@@ -224,3 +224,124 @@ def test_the_admins_own_pages_hold_for_every_staff_persona(world):
 )
 def test_out_of_range_identifiers_are_404(world, path):
     assert client_for(world.family_a.user).get(path).status_code == 404
+
+
+def test_every_wizard_step_holds_for_every_persona_while_a_campaign_is_open(world):
+    """With a campaign open in each establishment (every step on) and a draft started for each
+    student: every step of every student, GET and POST, for every persona. Another family's
+    attempts change nothing; the owner's pages open (or move on)."""
+    from reenrolment import services
+    from reenrolment.models import ReenrolmentRequest
+    from reenrolment.tests.wizard_data import realistic_campaign, step_urls
+
+    campaigns = {
+        establishment.pk: realistic_campaign(establishment)
+        for establishment in (world.establishment_1, world.establishment_2)
+    }
+    owners = {
+        student.pk: persona for persona in FAMILIES for student in getattr(world, persona).students
+    }
+    students = [student for persona in FAMILIES for student in getattr(world, persona).students]
+    for student in students:
+        draft = services.request_start(
+            campaign=campaigns[student.establishment_id], student=student
+        )
+        services.request_save_step(request=draft, step="finalisation", answer={"demands": "Avant"})
+    drafts = ReenrolmentRequest.objects.filter(campaign__in=campaigns.values())
+
+    def others(persona) -> list:
+        """The drafts of the students who are not the persona's."""
+        own = getattr(world, persona).family.pk if persona in FAMILIES else None
+        rows = drafts.exclude(family=own) if own else drafts
+        return sorted(rows.values_list("pk", "status", "answers"))
+
+    login = reverse("accounts:login")
+    failures = []
+    checked = 0
+    # The owners last: their answers change the drafts, the others' never do.
+    personas = sorted(world.users(), key=lambda persona: persona in FAMILIES)
+    for persona in personas:
+        before = others(persona)
+        client = client_for(world.users()[persona])
+        for student in students:
+            for slug, url in step_urls(student).items():
+                for method in ("get", "post"):
+                    response = getattr(client, method)(
+                        url, {"go": "next"} if method == "post" else {}
+                    )
+                    checked += 1
+                    status = response.status_code
+                    if persona == "anonymous":
+                        ok = status == 302 and response["Location"].startswith(f"{login}?next=")
+                    elif persona in STAFF_PERSONAS:
+                        ok = status == 403
+                    elif owners[student.pk] == persona:
+                        ok = status in {200, 302}
+                    else:
+                        ok = status == 404  # another family's, in this establishment or not
+                    if not ok:
+                        failures.append(f"{persona} {method.upper()} {url} ({slug}): {status}")
+        if others(persona) != before:
+            failures.append(f"{persona}'s requests changed a draft not of its family")
+    report(f"URL guard, wizard: {checked} requests of {len(personas)} personas")
+    assert failures == []
+    assert ReenrolmentRequest.objects.filter(campaign__in=campaigns.values()).count() == len(
+        students
+    )
+
+
+def test_a_step_the_campaign_switched_off_is_404(world):
+    from reenrolment import services
+    from reenrolment.tests.wizard_data import realistic_campaign, step_urls
+
+    campaign = realistic_campaign(world.establishment_1)
+    campaign.step_documents = False
+    campaign.save()
+    irina = world.family_a.students[0]
+    services.request_start(campaign=campaign, student=irina)
+    urls = step_urls(irina)
+    client = client_for(world.family_a.user)
+    assert client.get(urls["documents"]).status_code == 404
+    assert client.post(urls["documents"], {"go": "next"}).status_code == 404
+    assert client.get(urls["cours"]).status_code == 200
+    unknown = reverse("reenrolment:step", args=[irina.pk, "nulle-part"])
+    assert client.get(unknown).status_code == 404
+    assert client_for(world.family_b.user).get(urls["documents"]).status_code == 404
+
+
+def test_once_the_campaign_is_closed_a_post_changes_nothing_and_says_so(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from reenrolment import services
+    from reenrolment.models import ReenrolmentRequest
+    from reenrolment.tests.wizard_data import choose_courses, realistic_campaign, step_urls
+    from tests.html import page
+
+    campaign = realistic_campaign(world.establishment_1)
+    irina = world.family_a.students[0]
+    draft = services.request_start(campaign=campaign, student=irina)
+    choose_courses(draft)
+    before = ReenrolmentRequest.objects.get(pk=draft.pk).answers
+    campaign.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    campaign.save()
+    client = client_for(world.family_a.user)
+    data = {
+        "go": "next",
+        "action": "start",
+        "rules_accepted": "on",
+        "administrative": "on",
+        "demands": "Après la fermeture",
+    }
+    urls = [
+        *step_urls(irina).values(),
+        reverse("reenrolment:start", args=[irina.pk]),
+        reverse("reenrolment:decline", args=[irina.pk]),
+    ]
+    for url in urls:
+        response = client.post(url, data)
+        assert response.status_code == 200, url
+        assert "La réinscription n'est pas ouverte en ce moment" in page(response).text, url
+    draft.refresh_from_db()
+    assert (draft.status, draft.answers) == ("draft", before)

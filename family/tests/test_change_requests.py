@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from family.exceptions import FamilyError
-from family.models import ChangeRequest
+from family.models import ChangeRequest, ChoiceItem, ChoiceKind
 from family.services import (
     change_request_approve,
     change_request_reject,
@@ -150,3 +150,58 @@ def test_students_records_use_the_same_flow(world):
     change_request_approve(change_request=request, decided_by=world.staff_1)
     irina.refresh_from_db()
     assert (irina.birth_place, irina.image_rights) == ("Orléans (45)", True)
+
+
+def test_a_students_stored_entry_switched_off_and_a_level_switched_off_since(world):
+    from students.models import SchoolLevel
+
+    irina = world.family_a.students[0]
+    civility = ChoiceItem.objects.create(
+        establishment=world.establishment_1, kind=ChoiceKind.CIVILITY, label="Mademoiselle"
+    )
+    irina.civility = civility
+    irina.save()
+    level = ChoiceItem.objects.create(
+        establishment=world.establishment_1, kind=ChoiceKind.SCHOOL_LEVEL, label="2nde"
+    )
+    request = change_request_submit(
+        record=irina,
+        values={"birth_place": "Orléans (45)", "school_level": level},
+        requested_by=None,
+    )
+    ChoiceItem.objects.filter(pk__in=[civility.pk, level.pk]).update(is_active=False)
+    sent()  # the acknowledgement
+    left = change_request_approve(change_request=request, decided_by=world.staff_1)
+    assert left == ["school_level"]
+    assert left.conflicts == []
+    assert "« 2nde » n'est plus proposé dans sa liste" in str(left.refused["school_level"])
+    irina.refresh_from_db()
+    assert (irina.birth_place, irina.civility) == ("Orléans (45)", civility)
+    assert not SchoolLevel.objects.filter(student=irina).exists()
+    (outcome,) = sent()
+    assert "Certaines n'ont pas pu être appliquées" in outcome.body  # the family is told
+
+
+def test_an_empty_list_entry_is_stored_empty_and_every_page_shows_the_request(world):
+    """A guardian without a civility asks for one: the value before is "", not "None", and
+    the family's page and the staff's request page both open."""
+    from conftest import client_for, log_in_to_the_admin
+
+    guardian = world.family_a.guardian
+    guardian.civility = None
+    guardian.save()
+    madame = ChoiceItem.objects.create(
+        establishment=world.establishment_1, kind=ChoiceKind.CIVILITY, label="Madame"
+    )
+    request = change_request_submit(
+        record=guardian, values=identity(guardian, civility=madame), requested_by=None
+    )
+    assert request.changes == {"civility": {"old": "", "new": str(madame.pk)}}
+    assert client_for(world.family_a.user).get("/famille/").status_code == 200
+    staff = client_for(None)
+    log_in_to_the_admin(staff, world.staff_1)
+    page = staff.get(f"/admin/family/changerequest/{request.pk}/change/")
+    assert page.status_code == 200 and "Madame" in page.content.decode()
+    assert change_request_approve(change_request=request, decided_by=world.staff_1) == []
+    guardian.refresh_from_db()
+    assert guardian.civility == madame

@@ -15,7 +15,7 @@ def test_home_greets_the_guardian_and_lists_the_familys_students(world):
         assert f'href="{reverse("students:detail", args=[student.pk])}"' in html
         assert student.full_name in home.text
     assert "MARTIN Lucas" not in home.text
-    assert "Aucune réinscription n'est ouverte pour le moment." in home.text
+    assert 'id="home-reenrolments"' not in html
 
 
 def test_home_shows_the_establishments_welcome_text(world):

@@ -302,3 +302,72 @@ def test_validation_applies_the_authorisations_to_the_student(world):
     services.request_validate(request=request, decided_by=world.staff_1)
     irina.refresh_from_db()
     assert irina.image_rights and irina.outing_allowed
+
+
+def test_the_staff_take_note_of_a_decline_then_the_family_cannot_undo_it(world):
+    from accounts.models import AuditEntry
+
+    campaign, *_rest = open_campaign(world.establishment_1)
+    request = services.request_start(campaign=campaign, student=world.family_a.students[0])
+    services.request_decline(request=request, declined_by=world.family_a.user)
+    services.request_acknowledge_decline(request=request, decided_by=world.staff_1)
+    request.refresh_from_db()
+    assert request.status == "declined" and request.decided_by == world.staff_1
+    assert request.decided_at is not None
+    entry = AuditEntry.objects.get(action="reenrolment.request.decline_acknowledged")
+    assert (entry.actor, entry.object_id) == (world.staff_1, str(request.pk))
+    with pytest.raises(ReenrolmentError, match="déjà pris acte"):
+        services.request_undo_decline(request=request, undone_by=world.family_a.user)
+    request.refresh_from_db()
+    assert request.status == "declined"
+    with pytest.raises(ReenrolmentError, match="pas ici de non-réinscription"):
+        services.request_acknowledge_decline(request=request, decided_by=world.staff_1)
+
+
+def test_taking_note_is_for_a_decline_only_and_works_once_the_campaign_is_closed(world):
+    campaign, choir, _piano, slot = open_campaign(world.establishment_1)
+    irina, paul = world.family_a.students
+    draft = services.request_start(campaign=campaign, student=irina)
+    with pytest.raises(ReenrolmentError, match="pas ici de non-réinscription"):
+        services.request_acknowledge_decline(request=draft, decided_by=world.staff_1)
+    declined = services.request_start(campaign=campaign, student=paul)
+    services.request_decline(request=declined)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        closes_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    services.request_acknowledge_decline(request=declined, decided_by=world.staff_1)
+    declined.refresh_from_db()
+    assert declined.decided_by == world.staff_1
+
+
+def test_undoing_a_decline_is_audited(world):
+    from accounts.models import AuditEntry
+
+    campaign, *_rest = open_campaign(world.establishment_1)
+    request = services.request_start(campaign=campaign, student=world.family_a.students[0])
+    services.request_decline(request=request, declined_by=world.family_a.user)
+    services.request_undo_decline(request=request, undone_by=world.family_a.user)
+    entry = AuditEntry.objects.get(action="reenrolment.request.undeclined")
+    assert entry.actor == world.family_a.user
+
+
+def test_the_seat_constraint_behind_the_lock_gives_the_full_answer(world, monkeypatch):
+    """The lock taken away within this test (the slots read before another family took the
+    last seat): the database's constraint refuses the seat, and the family gets the "just
+    filled" refusal back to the courses step, nothing changed; never an IntegrityError."""
+    campaign, choir, piano, slot = open_campaign(world.establishment_1, seats=3)
+    request = services.request_start(campaign=campaign, student=world.family_a.students[0])
+    services.request_save_step(
+        request=request, step=services.COURSES, answer=courses(choir, slot, piano)
+    )
+    stale = services._locked_slots([slot.pk])
+    Slot.objects.filter(pk=slot.pk).update(taken=3)
+    monkeypatch.setattr(services, "_locked_slots", lambda slot_ids: stale)
+    with pytest.raises(ReenrolmentError) as refused:
+        services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
+    assert refused.value.step == services.COURSES
+    assert "Mardi 17:30-19:00 de Chorale vient d'être complet" in str(refused.value.message)
+    request.refresh_from_db()
+    assert request.status == "draft" and not request.choices.exists()
+    slot.refresh_from_db()
+    assert slot.taken == 3

@@ -299,6 +299,58 @@ def test_next_years_courses_are_neither_this_years_nor_history(world):
     assert client.get(url).status_code == 404
 
 
+def test_an_evaluation_or_absence_of_next_year_is_not_opened_yet(world):
+    """A re-enrolment sets up next year's courses; their evaluations and absences wait too."""
+    student = irina(world)
+    next_year = SchoolYear.objects.get(establishment=world.establishment_1, label="2027/2028")
+    ahead = EnrolmentFactory(
+        student=student, course=CourseFactory(school_year=next_year, label="FM 2C5 A")
+    )
+    evaluation = EvaluationFactory(enrolment=ahead, date=datetime.date(2027, 10, 1))
+    absence = AbsenceFactory(enrolment=ahead, start_date=datetime.date(2027, 10, 8))
+    client = client_for(world.family_a.user)
+    for url in (
+        reverse("students:evaluation", args=[student.pk, ahead.pk, evaluation.pk]),
+        reverse("students:absence", args=[student.pk, ahead.pk, absence.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    # This year's and a past year's still open.
+    past_evaluation = world.past_enrolment_a.evaluations.get()
+    past_absence = AbsenceFactory(
+        enrolment=world.past_enrolment_a, start_date=datetime.date(2012, 1, 9)
+    )
+    for url in (
+        urls(world)["evaluation"],
+        urls(world)["absence"],
+        reverse(
+            "students:evaluation",
+            args=[student.pk, world.past_enrolment_a.pk, past_evaluation.pk],
+        ),
+        reverse("students:absence", args=[student.pk, world.past_enrolment_a.pk, past_absence.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_without_a_current_year_only_the_years_over_open_their_evaluations(world):
+    student = irina(world)
+    SchoolYear.objects.filter(establishment=world.establishment_1).update(is_current=False)
+    far = SchoolYearFactory(
+        establishment=world.establishment_1,
+        label="2090/2091",
+        start_date=datetime.date(2090, 9, 1),
+        end_date=datetime.date(2091, 7, 4),
+        is_current=False,
+    )
+    ahead = EnrolmentFactory(student=student, course=CourseFactory(school_year=far))
+    evaluation = EvaluationFactory(enrolment=ahead, date=datetime.date(2090, 10, 1))
+    past = world.past_enrolment_a
+    client = client_for(world.family_a.user)
+    url = reverse("students:evaluation", args=[student.pk, ahead.pk, evaluation.pk])
+    assert client.get(url).status_code == 404
+    url = reverse("students:evaluation", args=[student.pk, past.pk, past.evaluations.get().pk])
+    assert client.get(url).status_code == 200
+
+
 def test_a_past_record_is_not_opened_as_a_course_of_the_year(world):
     url = reverse("students:course", args=[irina(world).pk, world.past_enrolment_a.pk])
     assert client_for(world.family_a.user).get(url).status_code == 404

@@ -53,7 +53,7 @@ def test_a_students_change_waits_for_validation(world):
     )
     assert response["Location"] == url
     text = page(client.get(url)).text
-    assert "la fiche de l'élève en attente de validation" in text
+    assert "Éléments modifiés — en attente de validation par le personnel administratif" in text
     request = ChangeRequest.objects.get(family=world.family_a.family)
     assert request.changes["emergency_phone"]["new"] == "02 38 67 25 03"
     assert request.changes["image_rights"] == {"old": "False", "new": "True"}

@@ -24,6 +24,31 @@ KNOWN: dict[tuple[str, str], str] = {
 }
 
 
+# The pages an admin action shows before acting: the reason asked once for all the items
+# selected (as first shown, then again when it was left empty).
+BULK_REFUSALS = [
+    ("admin:family_changerequest_changelist", "", "reject_selected"),
+    ("admin:family_document_changelist", "?status=received", "refuse_selected"),
+]
+
+
+def sweep_bulk_refusals(page, sweep) -> int:
+    swept = 0
+    for url_name, query, action in BULK_REFUSALS:
+        url = reverse(url_name) + query
+        page.goto(url)
+        page.locator("input[name=_selected_action]").first.check()
+        page.select_option("select[name=action]", action)
+        page.click("button[name=index]")
+        page.wait_for_selector("#id_bulk_reason")
+        sweep(page, f"{url} ({action})")
+        page.click(".submit-row input[type=submit]")  # no reason typed: asked again
+        page.wait_for_selector("#reason-error")
+        sweep(page, f"{url} ({action}, reason missing)")
+        swept += 2
+    return swept
+
+
 def test_the_admin_pages_pass_axe_but_for_djangos_known_faults(world, context, live_server, page):
     log_in_as(context, live_server, world.staff_1)
     urls = [reverse("admin:index")]
@@ -45,6 +70,7 @@ def test_the_admin_pages_pass_axe_but_for_djangos_known_faults(world, context, l
             continue
         assert response.status == 200, url
         sweep(page, url)
+    bulk_refusals = sweep_bulk_refusals(page, sweep)
     # What only a superuser opens, opened by one.
     admin_context = context.browser.new_context(
         base_url=live_server.url, bypass_csp=True, locale="fr-FR"
@@ -58,8 +84,8 @@ def test_the_admin_pages_pass_axe_but_for_djangos_known_faults(world, context, l
             sweep(admin_page, url)
     admin_context.close()
     print(
-        f"axe (admin): {len(urls) - len(superuser_only)} pages as staff, "
-        f"{len(superuser_only)} as superuser"
+        f"axe (admin): {len(urls) - len(superuser_only)} pages as staff "
+        f"(and {bulk_refusals} bulk-refusal pages), {len(superuser_only)} as superuser"
     )
     assert len(urls) - len(superuser_only) > 60
     unexpected = {rule: places for rule, places in found.items() if rule not in KNOWN}

@@ -2,15 +2,18 @@
 in French and in English, in the standard and the accessible modes, including the states with
 errors; in the accessible mode, the AAA contrast rule (7:1) too."""
 
+from urllib.parse import urlencode
+
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
-from reenrolment.tests.test_services import open_campaign
+from family.services import change_request_submit
+from reenrolment.tests.wizard_data import open_with_a_draft, step_urls
+from reenrolment.wizard import STEPS
 from tests.e2e.axe import axe_rule_violations, axe_violations, describe
 from tests.e2e.conftest import log_in_as, set_accessible_mode, set_language
 from tests.urlwalk import readable_pages
-
-STEPS = ["coordonnees", "autorisations", "documents", "cours", "recapitulatif", "finalisation"]
 
 
 @pytest.mark.parametrize("mode", ["standard", "accessible"])
@@ -29,6 +32,11 @@ def test_every_portal_page_passes_axe(world, context, live_server, page, languag
     anonymous_page = anonymous.new_page()
     failures = []
     visited = 0
+
+    def visit(tab, url: str, status: int = 200) -> None:
+        response = tab.goto(url)
+        if response.status != status:
+            failures.append(f"{url} ({language}, {mode}): {response.status}, expected {status}")
 
     def check(tab, what: str) -> None:
         in_mode = tab.evaluate("document.documentElement.classList.contains('accessible-mode')")
@@ -54,7 +62,7 @@ def test_every_portal_page_passes_axe(world, context, live_server, page, languag
         ).click()
         anonymous_page.wait_for_selector("#error-summary")
         check(anonymous_page, "login with errors")
-        page.goto("/nulle-part/")
+        visit(page, "/nulle-part/", 404)
         check(page, "404")
         anonymous_page.goto("/mot-de-passe/nouveau/")
         anonymous_page.locator("main button[type=submit]").click()
@@ -70,18 +78,47 @@ def test_every_portal_page_passes_axe(world, context, live_server, page, languag
         page.locator("main button[type=submit]").click()
         page.wait_for_selector("#error-summary")
         check(page, "password change with errors")
-        # Every step of a re-enrolment while a campaign is open.
-        open_campaign(world.establishment_1, seats=10, all_steps=True)
         irina = world.family_a.students[0]
-        page.goto(f"/reinscription/{irina.pk}/")
+        # The family's identity with changes awaiting validation, then with an error.
+        change_request_submit(
+            record=world.family_a.guardian,
+            values={"city": "TOURS"},
+            requested_by=world.family_a.user,
+        )
+        visit(page, reverse("family:identity"))
+        expect(page.locator("main .change-marker").first).to_be_visible()
+        check(page, "identity with changes awaiting validation")
+        page.fill("#id_home_phone", "pas un numéro")
+        page.locator("main form.identity-form button[type=submit]").click()
+        page.wait_for_selector("#error-summary")
+        check(page, "identity with errors")
+        # The history searched, with results and without; a record's evaluations searched.
+        history = reverse("students:history", args=[irina.pk])
+        visit(page, f"{history}?{urlencode({'q': '2011 FM'})}")
+        expect(page.locator("main table tbody tr")).to_have_count(1)
+        check(page, "history searched")
+        visit(page, f"{history}?{urlencode({'q': 'introuvable'})}")
+        nothing = "Aucune fiche ne correspond" if language == "fr" else "No record matches"
+        expect(page.get_by_text(nothing)).to_be_visible()
+        check(page, "history searched, nothing found")
+        record = reverse("students:history_record", args=[irina.pk, world.past_enrolment_a.pk])
+        visit(page, f"{record}?{urlencode({'qe': 'contrôle'})}")
+        check(page, "history record, evaluations searched")
+        # Every step of a re-enrolment while a campaign is open (every step on), a draft
+        # started with courses chosen, the contact changes above awaiting validation.
+        campaign = open_with_a_draft(world)
+        visit(page, reverse("reenrolment:start", args=[irina.pk]))
         check(page, "re-enrolment start")
-        page.locator("main form button[name=action][value=start]").click()
-        for step in STEPS:
-            page.goto(f"/reinscription/{irina.pk}/{step}/")
-            check(page, f"re-enrolment step {step}")
+        urls = step_urls(irina, campaign)
+        assert list(urls) == [step.slug for step in STEPS]  # the six of them
+        for slug, url in urls.items():
+            visit(page, url)
+            expect(page.locator("main [aria-current=step]")).to_have_count(1)
+            check(page, f"re-enrolment step {slug}")
         # A document sent from the wizard, with its way back to it.
-        back = f"/reinscription/{irina.pk}/documents/"
-        page.goto(f"/famille/documents/{world.family_document_type.pk}/?retour={back}")
+        back = urls["documents"]
+        document = reverse("family:document", args=[world.family_document_type.pk])
+        visit(page, f"{document}?{urlencode({'retour': back})}")
         back_link = "Retour à la réinscription" if language == "fr" else "Back to the re-enrolment"
         expect(page.get_by_role("link", name=back_link)).to_be_visible()
         check(page, "a document page from the wizard")
