@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format check-translations messages compilemessages clean
+.PHONY: run test bench bench-pdf lint format check-translations messages compilemessages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,14 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
-## make bench: measured figures (a throwaway database), printed; the README keeps them.
+## make bench: the portal under load (gunicorn, production settings, wrk) at 1,000 and
+## 100,000 families, with its budgets (PASS/FAIL); QUICK=1 for a first look at small sizes.
+## PostgreSQL when DATABASE_URL names one (its databases <name>_bench_<N>), else SQLite files.
 bench: $(VENV)/.installed
+	$(PY) -m imuse_portal.benchmark $(if $(QUICK),--quick,)
+
+## make bench-pdf: the duplicate PDF's render times inside one process (a throwaway database).
+bench-pdf: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py bench
 
 lint: $(VENV)/.installed
