@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -127,9 +129,30 @@ def _stored_name(document: Invoice | Payment, language: str) -> str:
     # a copy rendered before a change is never served after it.
     shown = [document.family_name, document.family_address, document.label]
     if isinstance(document, Invoice):
-        shown += sorted(f"S{pk}" for pk in document.settlements.values_list("pk", flat=True))
-        shown += sorted(document.credit_notes.issued().values_list("number", flat=True))
-        shown += document.lines.order_by("position").values_list("description", flat=True)
+        # One query for the three: its settlements, its credit notes and its lines.
+        settlements = (
+            document.settlements.annotate(
+                part=Value("S"), text=Cast("pk", CharField()), rank=Value(0)
+            )
+            .order_by()
+            .values_list("part", "text", "rank", "pk")
+        )
+        notes = (
+            document.credit_notes.issued()
+            .annotate(part=Value("C"), text=F("number"), rank=Value(0))
+            .order_by()
+            .values_list("part", "text", "rank", "pk")
+        )
+        lines = (
+            document.lines.annotate(part=Value("L"), text=F("description"), rank=F("position"))
+            .order_by()
+            .values_list("part", "text", "rank", "pk")
+        )
+        rows = list(settlements.union(notes, lines, all=True))
+        shown += sorted(f"S{text}" for part, text, _rank, _pk in rows if part == "S")
+        shown += sorted(text for part, text, _rank, _pk in rows if part == "C")
+        lines = sorted((rank, pk, text) for part, text, rank, pk in rows if part == "L")
+        shown += [text for _rank, _pk, text in lines]
     stamp = hashlib.sha256("|".join(shown).encode()).hexdigest()[:12]
     return (
         f"{document.establishment_id}/{kind}-{document.pk}-{document.number}-{language}-{stamp}.pdf"
