@@ -63,7 +63,13 @@ class FamilyBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The logged-in user of a session; none once the account or its site is switched off."""
-        user = User._default_manager.select_related("establishment").filter(pk=user_id).first()
+        # The family login's guardian comes in the same query: every family page needs it (the
+        # family that scopes what the page reads, family_id_for).
+        user = (
+            User._default_manager.select_related("establishment", "guardian")
+            .filter(pk=user_id)
+            .first()
+        )
         if user is None or not self.user_can_authenticate(user):
             return None
         if user.establishment is not None and not user.establishment.is_active:

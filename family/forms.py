@@ -49,6 +49,16 @@ def _as_int(value) -> int | None:
         return None
 
 
+def identity_formfield(db_field, **kwargs):
+    """A record's form field, without the model's ``limit_choices_to`` on its lists: the form
+    sets each list's entries for the record's establishment (IdentityFormMixin), and Django
+    would otherwise build a subquery per list at every display, for nothing."""
+    field = db_field.formfield(**kwargs)
+    if isinstance(field, forms.ModelChoiceField):
+        field.limit_choices_to = None
+    return field
+
+
 class IdentityFormMixin:
     """Choice lists of the record's establishment, and a marker on each field whose change
     awaits validation (its stored value said in words, not by colour alone)."""
@@ -67,9 +77,12 @@ class IdentityFormMixin:
         self.choice_items = {item.pk: item for item in items}
         for name, kind in kinds.items():
             field = self.fields[name]
-            field.queryset = ChoiceItem.objects.filter(
-                establishment=establishment, kind=kind, is_active=True
-            )  # what a posted value is checked against
+            # What a posted value is checked against (a form only displayed checks nothing).
+            field.queryset = (
+                ChoiceItem.objects.filter(establishment=establishment, kind=kind, is_active=True)
+                if self.is_bound
+                else ChoiceItem.objects.none()
+            )
             field.empty_label = "—"
             field.choices = [("", "—")] + [
                 (item.pk, str(item)) for item in items if item.kind == kind
@@ -102,6 +115,7 @@ class GuardianIdentityForm(IdentityFormMixin, forms.ModelForm):
         model = Guardian
         fields = Guardian.IDENTITY_FIELDS
         labels = IDENTITY_LABELS
+        formfield_callback = identity_formfield
 
     def validate_unique(self):
         """The record is not saved here: the change goes to a request (family.services)."""

@@ -319,8 +319,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # their files by `manage.py purge_documents` (run it daily); 0 keeps them for ever.
 DOCUMENT_RETENTION_DAYS = env_int("DOCUMENT_RETENTION_DAYS", 730)
 
-# Widgets may use the project's templates (the password field with its show/hide button).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Django's widgets rendered by Jinja2 (twice as fast); the project's own widget templates (the
+# password field with its show/hide button) and the admin's by the Django engine.
+FORM_RENDERER = "imuse_portal.form_renderer.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

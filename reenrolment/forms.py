@@ -14,6 +14,13 @@ class AuthorisationsForm(forms.Form):
     )
 
 
+def _as_id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class CoursesForm(forms.Form):
     """*Réinscription administrative*, or the offers re-enrolled into, with one time slot per
     collective course (full slots shown, and refused)."""
@@ -28,10 +35,13 @@ class CoursesForm(forms.Form):
         if campaign.course_choice_allowed:
             self.fields["offers"] = forms.ModelMultipleChoiceField(
                 label=_("Courses re-enrolled into"),
+                # What a posted value is checked against; the boxes are shown from the offers
+                # already read (the queryset would read them again).
                 queryset=Offer.objects.filter(campaign=campaign),
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
+            self.fields["offers"].choices = [(offer.pk, str(offer)) for offer in self.offers]
             for offer in self.offers:
                 if offer.kind == Offer.Kind.COLLECTIVE:
                     self.fields[f"slot_{offer.pk}"] = forms.ChoiceField(
@@ -87,14 +97,20 @@ class CoursesForm(forms.Form):
         }
 
     def raw_answer(self) -> dict:
-        """What was ticked, unchecked (for Précédent: going back keeps it as it is)."""
+        """What was ticked, unchecked (for Précédent: going back keeps it as it is), among
+        the campaign's offers and their time slots: anything else posted is dropped."""
         data = self.data
-        offers = [int(value) for value in data.getlist("offers") if value.isdigit()]
+        slots_of = {offer.pk: {slot.pk for slot in offer.slots.all()} for offer in self.offers}
+        offers = []
+        for value in data.getlist("offers"):
+            offer_id = _as_id(value)
+            if offer_id in slots_of and offer_id not in offers:
+                offers.append(offer_id)
         slots = {}
         for offer_id in offers:
-            value = data.get(f"slot_{offer_id}", "")
-            if value.isdigit():
-                slots[str(offer_id)] = int(value)
+            slot_id = _as_id(data.get(f"slot_{offer_id}", ""))
+            if slot_id in slots_of[offer_id]:
+                slots[str(offer_id)] = slot_id
         return {
             "administrative": bool(data.get("administrative")),
             "offers": offers,

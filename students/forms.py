@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from family.forms import IDENTITY_LABELS, IdentityFormMixin
+from family.forms import IDENTITY_LABELS, IdentityFormMixin, identity_formfield
 from family.models import ChoiceItem
 from students.models import Student
 
@@ -24,6 +24,7 @@ class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
     class Meta:
         model = Student
         fields = Student.IDENTITY_FIELDS
+        formfield_callback = identity_formfield
         widgets = {
             "birth_date": forms.DateInput(
                 attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"

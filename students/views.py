@@ -1,5 +1,7 @@
+import copy
+
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,9 +29,20 @@ TABS = [
 TAB_URLS = {name: url_name for name, _label, url_name in TABS}
 
 
+def family_students(request) -> list[Student]:
+    """The request's family's students in name order (the file's picker), read once."""
+    if not hasattr(request, "_family_students"):
+        request._family_students = list(students_for(request).select_related("family"))
+    return request._family_students
+
+
 def get_student_for(request, student_id) -> Student:
-    """A student of the request's family, or 404."""
-    return get_object_for(request, Student.objects.select_related("family"), pk=student_id)
+    """A student of the request's family, or 404: taken from the picker's list, so that a
+    student's page reads the family's students once."""
+    for student in family_students(request):
+        if student.pk == student_id:
+            return student
+    raise Http404
 
 
 def titled(student: Student, *parts: str) -> str:
@@ -41,7 +54,7 @@ def file_context(request, student: Student, tab: str) -> dict:
     """What every tab of a student's file shows: the picker and the tabs."""
     return {
         "student": student,
-        "students": list(students_for(request)),
+        "students": family_students(request),
         "student_tabs": TABS,
         "tab": tab,
     }
@@ -59,7 +72,7 @@ def _chosen_id(value: str) -> int | None:
 def student_list(request):
     """Élèves: the picker; with one chosen (``?eleve=``), goes to that student's file, on the
     tab named by ``?onglet=`` (the site map's links) when there is one."""
-    students = list(students_for(request))
+    students = family_students(request)
     tab = request.GET.get("onglet", "")
     url_name = TAB_URLS.get(tab, "students:detail")
     if "eleve" in request.GET:
@@ -94,7 +107,8 @@ def student_detail(request, student_id: int):
         "school_year": year,
     }
     if request.method == "POST":
-        form = StudentIdentityForm(request.POST, instance=student, **form_kwargs)
+        # A copy: what was typed stays out of the picker and the title until it is validated.
+        form = StudentIdentityForm(request.POST, instance=copy.copy(student), **form_kwargs)
         if form.is_valid():
             change_request = change_request_submit(
                 record=student, values=form.cleaned_data, requested_by=request.user

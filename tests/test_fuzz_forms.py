@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+import markupsafe
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -225,7 +226,13 @@ def echoed(value, content: str) -> bool:
     """A typed value is shown back escaped, never raw."""
     if not isinstance(value, str) or not value.strip() or "\x00" in value:
         return True  # blank fields and NUL (refused by every field) need not be shown
-    return html.escape(value) in content or html.escape(value.strip()) in content
+    # Escaped the Django engine's way (&#x27; &quot;) or, in widgets rendered by Jinja2,
+    # MarkupSafe's (&#39; &#34;).
+    return any(
+        escape(text) in content
+        for escape in (html.escape, lambda text: str(markupsafe.escape(text)))
+        for text in (value, value.strip())
+    )
 
 
 @dataclass

@@ -282,6 +282,30 @@ def test_going_back_keeps_what_was_typed_and_is_never_blocked(world, campaign):
     assert "Le mardi" in client.get(step_url(world, "finalisation")).content.decode()
 
 
+def test_going_back_keeps_only_the_campaigns_offers_and_slots(world, campaign):
+    """Précédent saves what was ticked without checking it: what is not an offer or a time
+    slot of the campaign (a huge number, another offer's slot, a foreign digit) is dropped,
+    and the summary still shows what was kept."""
+    _campaign, choir, piano, slot = campaign
+    client = client_for(world.family_a.user)
+    through_first_steps(client, world)
+    response = client.post(
+        step_url(world, "cours"),
+        {
+            "go": "previous",
+            "offers": [str(choir.pk), "99999999999999999999999999", "²", str(piano.pk)],
+            f"slot_{choir.pk}": str(slot.pk),
+            f"slot_{piano.pk}": str(slot.pk),  # the choir's slot, not the piano's
+        },
+    )
+    assert response.status_code == 302
+    request = ReenrolmentRequest.objects.get(student=irina(world))
+    assert request.answers["cours"]["offers"] == [choir.pk, piano.pk]
+    assert request.answers["cours"]["slots"] == {str(choir.pk): slot.pk}
+    summary = page(client.get(step_url(world, "recapitulatif"))).text
+    assert choir.label in summary and piano.label in summary
+
+
 def test_the_home_box_says_where_each_re_enrolment_stands(world, campaign):
     client = client_for(world.family_a.user)
     client.post(reverse("reenrolment:decline", args=[irina(world).pk]))
