@@ -54,7 +54,7 @@ def identity_formfield(db_field, **kwargs):
     sets each list's entries for the record's establishment (IdentityFormMixin), and Django
     would otherwise build a subquery per list at every display, for nothing."""
     field = db_field.formfield(**kwargs)
-    if isinstance(field, forms.ModelChoiceField):
+    if db_field.name in CHOICE_KINDS:
         field.limit_choices_to = None
     return field
 

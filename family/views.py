@@ -1,3 +1,4 @@
+import copy
 import logging
 from urllib.parse import urlencode
 
@@ -60,7 +61,8 @@ def identity(request):
     pending = pending_request_for(guardian)
     form_kwargs = {"establishment": guardian.establishment_id, "pending": pending}
     if request.method == "POST":
-        form = GuardianIdentityForm(request.POST, instance=guardian, **form_kwargs)
+        # A copy: what was typed stays out of the page until the staff validate it.
+        form = GuardianIdentityForm(request.POST, instance=copy.copy(guardian), **form_kwargs)
         if form.is_valid():
             change_request = services.change_request_submit(
                 record=guardian, values=form.cleaned_data, requested_by=request.user

@@ -256,7 +256,10 @@ def _student_record(student: Student, enrolments, evaluations, absences, perform
                 "absences",
                 _("Absences of %(name)s") % {"name": name},
                 [
-                    [_course(absence.enrolment), *fields(absence, Absence.RECORD_FIELDS)]
+                    [
+                        _course(absence.enrolment),
+                        *fields(absence, [*Absence.RECORD_FIELDS, "reported_at", "family_reason"]),
+                    ]
                     for absence in absences
                 ],
             ),

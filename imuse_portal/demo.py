@@ -15,6 +15,7 @@ import pikepdf
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from mailer.models import Message, MessageLog
 from PIL import Image, ImageDraw
 
@@ -48,6 +49,7 @@ from students.models import (
     Teacher,
     Weekday,
 )
+from students.selectors import next_lesson
 
 DEMO_PASSWORD = "Musique2024"
 
@@ -642,13 +644,29 @@ def _school_records(establishment: Establishment) -> None:
             "justified": True,
         },
     )
+    # Reported ahead by the family from the portal (Signaler une absence), to be justified.
+    upcoming = next_lesson(violin.course)
+    if upcoming is not None:
+        guardian = lucas.family.guardians.filter(user__isnull=False).first()
+        Absence.objects.update_or_create(
+            enrolment=violin,
+            start_date=upcoming,
+            defaults={
+                "establishment": establishment,
+                "end_date": upcoming,
+                "start_time": datetime.time(14, 0),
+                "end_time": datetime.time(14, 30),
+                "reported_by": guardian.user if guardian else None,
+                "reported_at": timezone.now(),
+                "family_reason": "Audition au conservatoire régional",
+            },
+        )
 
 
 def _campaign(establishment: Establishment, today: datetime.date) -> None:
     """A re-enrolment campaign for next year, open from the day before the demo is loaded to
     four weeks after it at 00:00 (so that it is open whenever ``make run`` starts), with the
     guide's offers and collective courses, one time slot nearly full."""
-    from django.utils import timezone
 
     from reenrolment.models import Campaign, Offer, Slot
 

@@ -1,5 +1,7 @@
 """The families' side of re-enrolment: the choice, the wizard, the state of the request."""
 
+import copy
+
 from django.contrib import messages
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponseRedirect
@@ -259,8 +261,9 @@ def contact_details(request, student, campaign, reenrolment):
         "prefix": "s",
     }
     if request.method == "POST":
-        guardian_form = GuardianIdentityForm(request.POST, instance=guardian, **g_kwargs)
-        student_form = StudentIdentityForm(request.POST, instance=student, **s_kwargs)
+        # Copies: what was typed stays out of the headings until the staff validate it.
+        guardian_form = GuardianIdentityForm(request.POST, instance=copy.copy(guardian), **g_kwargs)
+        student_form = StudentIdentityForm(request.POST, instance=copy.copy(student), **s_kwargs)
         if (
             guardian_form.is_valid()
             and student_form.is_valid()

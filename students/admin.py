@@ -115,7 +115,25 @@ class EvaluationInline(EnrolmentPartInline):
 
 class AbsenceInline(EnrolmentPartInline):
     model = Absence
-    fields = Absence.RECORD_FIELDS
+    fields = [*Absence.RECORD_FIELDS, "reported_at", "family_reason"]
+    readonly_fields = ["reported_at", "family_reason"]
+
+
+class ReportedByFamilyFilter(admin.SimpleListFilter):
+    """Absences the families reported ahead from the portal, to justify."""
+
+    title = _("reported by the family")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(reported_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(reported_at__isnull=True)
+        return queryset
 
 
 @admin.register(Enrolment)
@@ -190,8 +208,16 @@ class EvaluationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 @admin.register(Absence)
 class AbsenceAdmin(TenantAdminMixin, admin.ModelAdmin):
-    list_display = ["enrolment", "start_date", "end_date", "justified", "letter_sent"]
+    list_display = [
+        "enrolment",
+        "start_date",
+        "end_date",
+        "reported",
+        "justified",
+        "letter_sent",
+    ]
     list_filter = [
+        ReportedByFamilyFilter,
         "justified",
         "letter_sent",
         "enrolment__course__school_year",
@@ -204,6 +230,11 @@ class AbsenceAdmin(TenantAdminMixin, admin.ModelAdmin):
     search_fields = ["enrolment__student__last_name", "enrolment__course__label"]
     autocomplete_fields = ["enrolment"]
     date_hierarchy = "start_date"
+    readonly_fields = ["reported_by", "reported_at", "family_reason"]
+
+    @admin.display(description=_("reported by the family"), boolean=True, ordering="reported_at")
+    def reported(self, absence):
+        return absence.reported_by_family
 
 
 class PlayedInYearFilter(admin.SimpleListFilter):

@@ -43,3 +43,31 @@ class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
 
     def validate_unique(self):
         """The record is not saved here: the change goes to a request."""
+
+
+class AbsenceReportForm(forms.Form):
+    """Signaler une absence: the date of a lesson to come, and a reason if the family wishes."""
+
+    date = forms.DateField(
+        label=_("Date of the lesson"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Seen by the administrative staff and the teacher."),
+    )
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course = course
+
+    def clean_date(self):
+        from students.services import lesson_date_problem
+
+        day = self.cleaned_data["date"]
+        problem = lesson_date_problem(self.course, day)
+        if problem:
+            raise forms.ValidationError(problem, code="not_a_lesson")
+        return day

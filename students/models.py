@@ -1,9 +1,12 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TENANT_SHARED, TenantModel, check_same_establishment
@@ -491,6 +494,18 @@ class Absence(TenantModel):
     justified = models.BooleanField(_("justified"), default=False)
     letter_sent = models.BooleanField(_("letter sent"), default=False)
     letter_date = models.DateField(_("letter date"), null=True, blank=True)
+    # An absence the family reported ahead from the portal (Signaler une absence): who, when,
+    # and the reason they gave, if any. Staff justify it like any other.
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported by the family on"), null=True, blank=True)
+    family_reason = models.CharField(_("reason given by the family"), max_length=200, blank=True)
 
     tenant_family_path = "enrolment__student__family"
 
@@ -503,11 +518,29 @@ class Absence(TenantModel):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="absence_ends_after_start",
                 violation_error_message=_("The end date must not be before the start date."),
-            )
+            ),
+            # A lesson is reported once, whoever sends it first (two guardians at once).
+            models.UniqueConstraint(
+                fields=["enrolment", "start_date"],
+                condition=Q(reported_at__isnull=False),
+                name="absence_reported_once_per_lesson",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.enrolment.course.label} ({self.start_date:%d/%m/%Y})"
+
+    @property
+    def reported_by_family(self) -> bool:
+        return self.reported_at is not None
+
+    @property
+    def shown_characteristic(self) -> str:
+        """The Caractéristique column: the staff's words, and whether the family reported it."""
+        parts = [self.characteristic] if self.characteristic else []
+        if self.reported_by_family:
+            parts.append(gettext("reported by the family"))
+        return capfirst(" – ".join(parts))
 
     def clean(self):
         check_same_establishment(self, "enrolment")

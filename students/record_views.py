@@ -2,24 +2,29 @@
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.db.models import prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import family_only
 from accounts.tenancy import get_object_for
+from family.exceptions import FamilyError
+from students.forms import AbsenceReportForm
 from students.models import Performance
 from students.selectors import (
     current_enrolments,
     enrolment_for,
     history_enrolments,
     matching,
+    next_lesson,
     performances_of,
 )
+from students.services import absence_report
 from students.templatetags.school import decimal2, yes_no
 from students.views import file_context, get_student_for, titled
 
@@ -85,6 +90,54 @@ def course(request, student_id: int, enrolment_id: int):
             **file_context(request, student, "courses"),
             "enrolment": enrolment,
             "page_title": titled(student, enrolment.course.label),
+        },
+    )
+
+
+@family_only
+@require_http_methods(["GET", "POST"])
+def report_absence(request, student_id: int, enrolment_id: int):
+    """Signaler une absence: from this year's course line, the date of a lesson to come the
+    student will miss, and a reason if the family wishes; the staff justify it in the admin."""
+    student = get_student_for(request, student_id)
+    enrolment = enrolment_for(request, student, enrolment_id, current=True)
+    course = enrolment.course
+    upcoming = next_lesson(course)
+    sheet = reverse("students:course", args=[student.pk, enrolment.pk])
+    if request.method == "POST":
+        form = AbsenceReportForm(request.POST, course=course)
+        if form.is_valid():
+            day = form.cleaned_data["date"]
+            try:
+                absence_report(
+                    enrolment=enrolment,
+                    day=day,
+                    reason=form.cleaned_data["reason"],
+                    reported_by=request.user,
+                )
+            except FamilyError as refusal:
+                form.add_error("date", refusal.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The absence of %(date)s is reported: the administrative staff and the "
+                        "teacher will see it."
+                    )
+                    % {"date": _short(day)},
+                )
+                return HttpResponseRedirect(f"{sheet}#absences-title")
+    else:
+        form = AbsenceReportForm(course=course, initial={"date": upcoming})
+    return render(
+        request,
+        "students/absence_report.html",
+        {
+            **file_context(request, student, "courses"),
+            "enrolment": enrolment,
+            "form": form,
+            "upcoming": upcoming,
+            "page_title": titled(student, course.label, _("Report an absence")),
         },
     )
 

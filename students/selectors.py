@@ -129,3 +129,18 @@ def _folded(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", str(text).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def next_lesson(course):
+    """The course's first lesson today or later (its day of the week, before it or its school
+    year ends), or None when none is left."""
+    import datetime
+
+    from django.utils.timezone import localdate
+
+    year = course.school_year
+    day = max(localdate(), year.start_date)
+    last_day = min(course.end_date or year.end_date, year.end_date)
+    if course.weekday:
+        day += datetime.timedelta(days=(course.weekday - day.isoweekday()) % 7)
+    return day if day <= last_day else None

@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:student_id>/cours/", record_views.courses, name="courses"),
     path("<int:student_id>/cours/<int:enrolment_id>/", record_views.course, name="course"),
     path(
+        "<int:student_id>/cours/<int:enrolment_id>/signaler-une-absence/",
+        record_views.report_absence,
+        name="report_absence",
+    ),
+    path(
         "<int:student_id>/cours/<int:enrolment_id>/evaluations/<int:evaluation_id>/",
         record_views.evaluation,
         name="evaluation",
