@@ -28,7 +28,7 @@ def test_courses_history_and_repertoire_with_the_keyboard(world, context, live_s
     page.get_by_role("link", name="Cours", exact=True).focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("table")).to_contain_text("FM 2C4 A")
-    page.get_by_role("link", name="FM 2C4 A").focus()
+    page.get_by_role("link", name="FM 2C4 A", exact=True).focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=2)).to_have_text("ABARRE Irina – Classe FM 2C4")
     page.get_by_role("link", name="Contrôle Continu").focus()
