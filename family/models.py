@@ -471,3 +471,27 @@ class Document(TenantModel):
             base = f"{base}-{slugify(self.student.first_name)}"
         extension = self.file.name.rpartition(".")[2]
         return f"{base}-{self.uploaded_at:%Y-%m-%d}.{extension}"
+
+
+class CalendarFeed(TenantModel):
+    """A guardian's private calendar address (Famille → Agenda): the current year's lessons and
+    répertoire events of the family's students, for a calendar application to subscribe to.
+    The token is the only key: renewing it makes a new address, deleting it ends the old one."""
+
+    guardian = models.OneToOneField(
+        Guardian,
+        verbose_name=_("guardian"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    tenant_family_path = "guardian__family"
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self) -> str:
+        return str(self.guardian)

@@ -3,20 +3,22 @@ import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.access import family_only
+from accounts.access import family_only, public
 from accounts.headers import FILE_POLICY, PDF_POLICY
 from accounts.tenancy import get_object_for
 from family import services
+from family.calendar import calendar_feed_delete, calendar_feed_renew, family_calendar
 from family.exceptions import FamilyError
 from family.forms import DocumentUploadForm, GuardianIdentityForm
-from family.models import Document, DocumentType
+from family.models import CalendarFeed, Document, DocumentType
 from family.selectors import (
     document_slot,
     document_slots,
@@ -273,4 +275,60 @@ def document_response(document: Document, *, inline: bool = False) -> FileRespon
     # opened in the browser, for staff, relies on its check: no script, no action.)
     inline_pdf = inline and document.mime_type == "application/pdf"
     response["Content-Security-Policy"] = PDF_POLICY if inline_pdf else FILE_POLICY
+    return response
+
+
+@family_only
+@require_http_methods(["GET", "POST"])
+def calendar(request):
+    """Famille → Agenda: the guardian's private calendar address, made, renewed or deleted."""
+    guardian = _guardian(request)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "renew":
+            existed = hasattr(guardian, "calendar_feed")
+            calendar_feed_renew(guardian=guardian, actor=request.user)
+            messages.success(
+                request,
+                _("A new address is made: the previous one no longer works.")
+                if existed
+                else _("Your calendar address is made: copy it into your calendar application."),
+            )
+        elif action == "delete":
+            calendar_feed_delete(guardian=guardian, actor=request.user)
+            messages.success(request, _("The calendar address is deleted: it no longer works."))
+        return redirect("family:calendar")
+    feed = CalendarFeed.objects.filter(guardian=guardian).first()
+    return render(
+        request,
+        "family/calendar.html",
+        {
+            "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+            if feed
+            else "",
+            "page_title": gettext_lazy("Calendar"),
+        },
+    )
+
+
+@public
+@require_safe
+def calendar_feed(request, token: str):
+    """The calendar itself, for a calendar application: the token in the address is the key."""
+    feed = (
+        CalendarFeed.objects.select_related("guardian__establishment")
+        .filter(
+            token=token,
+            guardian__establishment__is_active=True,
+            guardian__user__is_active=True,  # a login switched off ends its calendar too
+            guardian__family__anonymised_at__isnull=True,
+        )
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    response = HttpResponse(family_calendar(feed), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex"
     return response

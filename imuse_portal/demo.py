@@ -663,6 +663,17 @@ def _school_records(establishment: Establishment) -> None:
         )
 
 
+def _calendar(establishment: Establishment) -> None:
+    """The ABARRE family's private calendar address (Famille → Agenda), made once."""
+    from family.calendar import feed_token
+    from family.models import CalendarFeed
+
+    guardian = Guardian.objects.get(user__username=User.family_username(establishment, "abarre1"))
+    CalendarFeed.objects.get_or_create(
+        guardian=guardian, defaults={"establishment": establishment, "token": feed_token()}
+    )
+
+
 def _campaign(establishment: Establishment, today: datetime.date) -> None:
     """A re-enrolment campaign for next year, open from the day before the demo is loaded to
     four weeks after it at 00:00 (so that it is open whenever ``make run`` starts), with the
@@ -909,6 +920,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _document_types(saint_jean)
     _documents(conservatoire, secretariat1)
     _school_records(conservatoire)
+    _calendar(conservatoire)
     _campaign(conservatoire, today)
     _billing(conservatoire, saint_jean, today)
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from family import views as family_views
 from imuse_portal import operations, views
 
 admin.site.site_header = "iMuse"
@@ -15,6 +16,8 @@ urlpatterns = [
     path("famille/mes-donnees/donnees.json", views.my_data_json, name="my_data_json"),
     path("famille/mes-donnees/version-lisible/", views.my_data_readable, name="my_data_readable"),
     path("famille/", include("family.urls")),
+    # A calendar application's subscription: no login, the private token is the key.
+    path("agenda/<str:token>.ics", family_views.calendar_feed, name="calendar_feed"),
     path("eleves/", include("students.urls")),
     path("reinscription/", include("reenrolment.urls")),
     path("facturation/", include("billing.urls")),
