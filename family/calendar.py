@@ -9,7 +9,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, Timezone, vRecur
 
 from accounts import audit
 from family.models import CalendarFeed, Guardian
@@ -62,6 +62,8 @@ def family_calendar(feed: CalendarFeed) -> bytes:
     calendar.add("prodid", "-//iMuse//Portail des usagers//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", establishment.name)
+    # Always one component (RFC 5545), even for a family with nothing to show yet.
+    calendar.add_component(Timezone.from_tzinfo(tz))
     year = SchoolYear.objects.filter(establishment=establishment, is_current=True).first()
     if year is None:
         return calendar.to_ical()
@@ -118,5 +120,4 @@ def family_calendar(feed: CalendarFeed) -> bytes:
         if performance.piece:
             event.add("description", performance.piece)
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()

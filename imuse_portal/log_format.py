@@ -7,6 +7,7 @@ configuration: nothing of Django's models.)"""
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
@@ -46,3 +47,21 @@ class PlainFormatter(_Private, logging.Formatter):
 
 class JsonFormatter(_Private, _JsonFormatter):
     pass
+
+
+CALENDAR_ADDRESS = re.compile(r"/agenda/[^/\s]+\.ics")
+
+
+class CalendarTokenFilter(logging.Filter):
+    """A calendar address's token is its key: Django's "Not Found: /agenda/….ics" lines (an
+    address deleted, or one whose login is switched off for now) keep it out of the logs."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = CALENDAR_ADDRESS.sub("/agenda/….ics", record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                CALENDAR_ADDRESS.sub("/agenda/….ics", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True

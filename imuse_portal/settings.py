@@ -426,12 +426,15 @@ LOGGING = {
             "reserved_attrs": [*RESERVED_ATTRS, "request"],
         },
     },
-    "filters": {"request_id": {"()": "imuse_portal.request_id.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "imuse_portal.request_id.RequestIdFilter"},
+        "calendar_token": {"()": "imuse_portal.log_format.CalendarTokenFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if env_str("LOG_FORMAT", "plain") == "json" else "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "calendar_token"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -544,6 +545,17 @@ class Absence(TenantModel):
 
     def clean(self):
         check_same_establishment(self, "enrolment")
+        if self.reported_at is not None and self.enrolment_id and self.start_date:
+            # The admin cannot check this constraint itself (reported_at is read-only there).
+            clash = Absence.objects.filter(
+                enrolment_id=self.enrolment_id,
+                start_date=self.start_date,
+                reported_at__isnull=False,
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(
+                    {"start_date": _("The family already reported an absence on that day.")}
+                )
 
 
 class Performance(TenantModel):

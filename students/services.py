@@ -125,4 +125,5 @@ def family_students_anonymise(*, family, label: str, scrub: Scrubber) -> Erased:
         appreciation="", reason=""
     )
     Performance.objects.filter(pk__in=erased.personal["students.Performance"]).update(comment="")
+    Absence.objects.filter(pk__in=erased.personal["students.Absence"]).update(family_reason="")
     return erased

@@ -106,3 +106,27 @@ def test_an_unknown_token_a_login_switched_off_or_a_closed_establishment_is_404(
     world.establishment_1.is_active = False
     world.establishment_1.save(update_fields=["is_active"])
     assert client.get(address).status_code == 404
+
+
+def test_a_family_with_nothing_to_show_gets_a_valid_calendar(world, client):
+    calendar = read(client, make_address(world, world.family_b))
+    assert not calendar.walk("VEVENT")
+    assert calendar.walk("VTIMEZONE")  # RFC 5545: at least one component
+
+
+def test_an_anonymised_family_has_no_calendar_and_no_token_is_logged(world, client, caplog):
+    from django.utils.timezone import now
+
+    from family.models import Family
+
+    address = make_address(world).replace("http://testserver", "")
+    token = address.split("/")[-1].removesuffix(".ics")
+    Family.objects.filter(pk=world.family_a.family.pk).update(anonymised_at=now())
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get(address).status_code == 404
+    from imuse_portal.log_format import CalendarTokenFilter
+
+    for record in caplog.records:
+        CalendarTokenFilter().filter(record)
+        assert token not in record.getMessage()
+    assert any("/agenda/" in record.getMessage() for record in caplog.records)

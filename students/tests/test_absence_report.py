@@ -53,7 +53,7 @@ def report_url(world, enrolment=None) -> str:
 def test_the_next_lesson_is_the_courses_next_weekday_today_included(world, lesson):
     enrolment, upcoming = lesson
     assert upcoming.isoweekday() == enrolment.course.weekday == 5
-    assert localdate() <= upcoming < localdate() + datetime.timedelta(days=7)
+    assert localdate() <= upcoming <= localdate() + datetime.timedelta(days=7)  # today begun: next
 
 
 def test_a_family_reports_an_absence_from_its_course_line(world, lesson):
@@ -89,7 +89,7 @@ def test_a_family_reports_an_absence_from_its_course_line(world, lesson):
 @pytest.mark.parametrize(
     ("shift", "message"),
     [
-        (-7, "Le cours doit avoir lieu aujourd'hui ou plus tard"),
+        (-14, "Le cours doit avoir lieu aujourd'hui ou plus tard"),
         (1, "Le cours a lieu le vendredi : choisissez la date d'un cours."),
         (7 * 40, "Le cours a lieu du"),
     ],
@@ -194,3 +194,38 @@ def test_the_staff_see_it_in_the_admin_and_justify_it(world, lesson):
     other = client_for(world.staff_2)
     assert other.get(change).status_code in (302, 404)
     assert change not in other.get(changelist).content.decode()
+
+
+def test_anonymising_the_family_clears_the_reason_it_gave(world, lesson):
+    from family.anonymisation import Scrubber
+    from students.services import family_students_anonymise
+
+    enrolment, upcoming = lesson
+    absence = absence_report(
+        enrolment=enrolment, day=upcoming, reason="Malade", reported_by=world.family_a.user
+    )
+    family = world.family_a.family
+    family_students_anonymise(family=family, label="X", scrub=Scrubber([], "X"))
+    absence.refresh_from_db()
+    assert absence.family_reason == ""
+
+
+def test_the_admin_refuses_moving_a_report_onto_another_reported_lesson(world, lesson):
+    enrolment, upcoming = lesson
+    first = absence_report(enrolment=enrolment, day=upcoming, reason="", reported_by=None)
+    later = upcoming + datetime.timedelta(days=7)
+    second = absence_report(enrolment=enrolment, day=later, reason="", reported_by=None)
+    staff = client_for(world.staff_1)
+    response = staff.post(
+        reverse("admin:students_absence_change", args=[second.pk]),
+        {
+            "establishment": enrolment.establishment_id,
+            "enrolment": enrolment.pk,
+            "start_date": first.start_date.isoformat(),
+            "end_date": first.start_date.isoformat(),
+        },
+    )
+    assert response.status_code == 200  # the form again, not a server error
+    assert "La famille a déjà signalé une absence ce jour-là." in response.content.decode()
+    second.refresh_from_db()
+    assert second.start_date == later
