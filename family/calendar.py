@@ -47,11 +47,6 @@ def calendar_feed_delete(*, guardian: Guardian, actor) -> None:
             )
 
 
-def _first_lesson(course, year) -> datetime.date:
-    day = year.start_date
-    return day + datetime.timedelta(days=(course.weekday - day.isoweekday()) % 7)
-
-
 def family_calendar(feed: CalendarFeed) -> bytes:
     """The feed's calendar: what the family's students do this school year."""
     from students.models import Enrolment, Performance, SchoolYear
@@ -80,8 +75,8 @@ def family_calendar(feed: CalendarFeed) -> bytes:
         course = enrolment.course
         if not (course.weekday and course.start_time and course.duration):
             continue  # no weekly time: nothing to put in a calendar
-        first = _first_lesson(course, year)
-        last = min(course.end_date or year.end_date, year.end_date)
+        first = course.weekday_from(year.start_date)
+        last = course.last_day
         if first > last:
             continue
         start = datetime.datetime.combine(first, course.start_time, tzinfo=tz)

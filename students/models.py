@@ -340,6 +340,19 @@ class Course(TenantModel):
         check_same_establishment(self, "school_year", "department", "teacher", "room")
 
     @property
+    def last_day(self) -> datetime.date:
+        """The course's last possible lesson day: its end date, within its school year."""
+        year_end = self.school_year.end_date
+        return min(self.end_date or year_end, year_end)
+
+    def weekday_from(self, day: datetime.date) -> datetime.date:
+        """The first day on or after ``day`` that is the course's day of the week (``day``
+        itself for a course without one)."""
+        if not self.weekday:
+            return day
+        return day + datetime.timedelta(days=(self.weekday - day.isoweekday()) % 7)
+
+    @property
     def end_time(self):
         """When the course ends: its start time plus its duration."""
         if self.start_time is None or self.duration is None:

@@ -138,11 +138,8 @@ def next_lesson(course):
 
     from django.utils.timezone import localdate, localtime
 
-    year = course.school_year
-    day = max(localdate(), year.start_date)
-    last_day = min(course.end_date or year.end_date, year.end_date)
-    if course.weekday:
-        day += datetime.timedelta(days=(course.weekday - day.isoweekday()) % 7)
-        if day == localdate() and course.start_time and localtime().time() > course.start_time:
-            day += datetime.timedelta(days=7)  # today's lesson has begun: the next one
-    return day if day <= last_day else None
+    day = course.weekday_from(max(localdate(), course.school_year.start_date))
+    begun = course.start_time is not None and localtime().time() > course.start_time
+    if course.weekday and day == localdate() and begun:
+        day += datetime.timedelta(days=7)  # today's lesson has begun: the next one
+    return day if day <= course.last_day else None

@@ -20,7 +20,7 @@ def lesson_date_problem(course, day: datetime.date) -> str | None:
     if day < localdate():
         return _("The lesson must be today or later: a past absence is recorded by the staff.")
     year = course.school_year
-    last_day = min(course.end_date or year.end_date, year.end_date)
+    last_day = course.last_day
     if day < year.start_date or day > last_day:
         return _("The course runs from %(start)s to %(end)s: choose a lesson in that period.") % {
             "start": date_format(year.start_date, "SHORT_DATE_FORMAT"),
