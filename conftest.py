@@ -117,6 +117,7 @@ class World:
     invoice_a: object  # family A's rental invoice (200 €), part paid by payment_a (150 €)
     payment_a: object
     attempt_a: object  # an online payment family A started, not confirmed yet
+    waiting_a: object  # Paul waiting for a seat of a time slot (a campaign over already)
 
     def users(self) -> dict[str, object | None]:
         """Every persona by name; anonymous is None."""
@@ -243,8 +244,8 @@ def world(db) -> World:
     send_document(family_c, types[establishment_2.pk][1], student=family_c.students[0])
     record = make_school_record(family_a.students[0])
     make_school_record(family_c.students[0])
-    for establishment in (establishment_1, establishment_2):
-        make_campaign(establishment)
+    waiting_a = make_waiting(make_campaign(establishment_1), family_a.students[1])
+    make_waiting(make_campaign(establishment_2), family_c.students[0])
     billing = make_billing(family_a)
     make_billing(family_c)
     Message.objects.all().delete()  # the world starts with an empty outbox
@@ -262,6 +263,7 @@ def world(db) -> World:
         document_a=document_a,
         **record,
         **billing,
+        waiting_a=waiting_a,
     )
 
 
@@ -342,6 +344,31 @@ def make_campaign(establishment):
     Choice.objects.create(establishment=establishment, request=request, offer=choir, slot=slots[0])
     Slot.objects.filter(pk=slots[0].pk).update(taken=1)
     return campaign
+
+
+def make_waiting(campaign, student):
+    """The student's request in the campaign (validated), waiting for a seat of its last time
+    slot, full."""
+    from reenrolment.models import ReenrolmentRequest, Slot, WaitingEntry
+
+    slot = Slot.objects.filter(offer__campaign=campaign).order_by("pk").last()
+    request, _created = ReenrolmentRequest.objects.get_or_create(
+        campaign=campaign,
+        student=student,
+        defaults={
+            "establishment": campaign.establishment,
+            "family": student.family,
+            "status": "validated",
+            "submitted_at": campaign.opens_at,
+        },
+    )
+    Slot.objects.filter(pk=slot.pk).update(taken=slot.capacity)  # waiting, as the slot is full
+    return WaitingEntry.objects.create(
+        establishment=campaign.establishment,
+        request=request,
+        slot=slot,
+        joined_at=campaign.opens_at,
+    )
 
 
 def make_school_record(student) -> dict:

@@ -769,7 +769,12 @@ def family_anonymise(*, family: Family, actor) -> dict[str, int]:
     erased by their parts (students, invoices' names, re-enrolment answers). Invoices,
     credit notes and payments stay, with their amounts (the law keeps them). Refused with a
     ``FamilyError`` saying why (``family_anonymise_refusals``). Returns what was changed."""
-    family = Family.objects.select_for_update().select_related("establishment").get(pk=family.pk)
+    # The family's row only: the establishment every other write refers to stays free.
+    family = (
+        Family.objects.select_for_update(of=("self",))
+        .select_related("establishment")
+        .get(pk=family.pk)
+    )
     if not actor.is_superuser and actor.establishment_id != family.establishment_id:
         raise FamilyError(_("This family belongs to another establishment."))
     refusals = family_anonymise_refusals(family=family)

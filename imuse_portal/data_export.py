@@ -31,7 +31,7 @@ from accounts.models import AuditEntry
 from billing.models import Invoice, Payment, PaymentAttempt, Settlement
 from billing.templatetags.billing import money
 from family.models import ChangeRequest, ChoiceItem, Document, Family, Guardian, requested_field
-from reenrolment.models import Choice, ReenrolmentRequest
+from reenrolment.models import Choice, ReenrolmentRequest, WaitingEntry
 from students.models import Absence, Enrolment, Evaluation, Performance, SchoolLevel, Student
 from students.templatetags.school import hhmm
 
@@ -345,6 +345,14 @@ def _reenrolment_rows(requests) -> list[list[Value]]:
             plain(
                 "choices", _("Choices"), "; ".join(str(choice) for choice in request.choices.all())
             ),
+            plain(
+                "waiting_lists",
+                _("Waiting lists"),
+                "; ".join(
+                    f"{entry.slot} ({entry.get_status_display()})"
+                    for entry in request.waiting_entries.all()
+                ),
+            ),
             of(request, "demands"),
             of(request, "created_at"),
             of(request, "submitted_at"),
@@ -524,7 +532,10 @@ def family_data(family: Family) -> FamilyData:
     reenrolments = list(
         ReenrolmentRequest.objects.for_family(family)
         .select_related("campaign", "student")
-        .prefetch_related(Prefetch("choices", Choice.objects.select_related("offer", "slot")))
+        .prefetch_related(
+            Prefetch("choices", Choice.objects.select_related("offer", "slot")),
+            Prefetch("waiting_entries", WaitingEntry.objects.select_related("slot__offer")),
+        )
         .order_by("created_at", "pk")
     )
     invoices = list(

@@ -677,7 +677,8 @@ def _calendar(establishment: Establishment) -> None:
 def _campaign(establishment: Establishment, today: datetime.date) -> None:
     """A re-enrolment campaign for next year, open from the day before the demo is loaded to
     four weeks after it at 00:00 (so that it is open whenever ``make run`` starts), with the
-    guide's offers and collective courses, one time slot nearly full."""
+    guide's offers and collective courses, one time slot nearly full and one full, whose
+    waiting list has offered Lucas MARTIN a freed seat."""
 
     from reenrolment.models import Campaign, Offer, Slot
 
@@ -725,7 +726,11 @@ def _campaign(establishment: Establishment, today: datetime.date) -> None:
             Offer.Kind.COLLECTIVE,
             [("Mardi 17:30-19:00", 20, 19), ("Samedi 10:00-11:30", 20, 4)],
         ),
-        ("Orchestre 2e cycle", Offer.Kind.COLLECTIVE, [("Vendredi 18:00-20:00", 30, 12)]),
+        (
+            "Orchestre 2e cycle",
+            Offer.Kind.COLLECTIVE,
+            [("Vendredi 18:00-20:00", 30, 12), ("Mercredi 16:00-18:00", 12, 11)],
+        ),
     ]
     for position, (label, kind, slots) in enumerate(offers):
         offer, _created = Offer.objects.update_or_create(
@@ -742,6 +747,40 @@ def _campaign(establishment: Establishment, today: datetime.date) -> None:
             if created:
                 # Seats taken by families of the demo's imagination.
                 Slot.objects.filter(pk=slot.pk).update(taken=taken)
+    _waiting_list(establishment, campaign)
+
+
+def _waiting_list(establishment: Establishment, campaign) -> None:
+    """Lucas MARTIN's re-enrolment, sent with the orchestra's full Wednesday slot: a seat
+    freed, it is offered to him (the last seat of the slot) for the campaign's delay."""
+    from reenrolment.models import ReenrolmentRequest, Slot, WaitingEntry
+
+    lucas = Student.objects.get(establishment=establishment, first_name="Lucas")
+    request, created = ReenrolmentRequest.objects.get_or_create(
+        campaign=campaign,
+        student=lucas,
+        defaults={
+            "establishment": establishment,
+            "family": lucas.family,
+            "status": ReenrolmentRequest.Status.SUBMITTED,
+            "administrative_only": True,
+            "submitted_at": campaign.opens_at,
+        },
+    )
+    if not created:
+        return
+    slot = Slot.objects.get(offer__campaign=campaign, label="Mercredi 16:00-18:00")
+    offered_at = timezone.now()
+    WaitingEntry.objects.create(
+        establishment=establishment,
+        request=request,
+        slot=slot,
+        joined_at=campaign.opens_at,
+        status=WaitingEntry.Status.OFFERED,
+        offered_at=offered_at,
+        expires_at=offered_at + datetime.timedelta(hours=campaign.offer_hours),
+    )
+    Slot.objects.filter(pk=slot.pk).update(taken=slot.capacity)  # the seat kept for him
 
 
 def _sample_mails(establishment: Establishment) -> None:

@@ -59,6 +59,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The portal's address as families reach it, for the links of mails sent outside a page (a
+# freed seat offered to a family waiting); without it, such mails say where to go.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 INSTALLED_APPS = [
     # Django's admin, on the site of accounts.admin_site (the staff's two-factor login).

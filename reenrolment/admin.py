@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.exports import csv_response, spreadsheet_safe
 from accounts.tenancy import TenantAdminMixin
 from family.admin import decide_each, keep_typed_reason, refuse_selected, typed_reason
-from reenrolment import services
+from reenrolment import services, waiting
 from reenrolment.exceptions import ReenrolmentError
-from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
+from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot, WaitingEntry
 
 
 class OfferInline(TenantAdminMixin, admin.TabularInline):
@@ -52,6 +53,7 @@ class CampaignAdmin(TenantAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Waiting lists"), {"fields": ["waiting_lists", "offer_hours"]}),
     ]
 
     @admin.display(description=_("open now"), boolean=True)
@@ -62,8 +64,16 @@ class CampaignAdmin(TenantAdminMixin, admin.ModelAdmin):
 class SlotInline(TenantAdminMixin, admin.TabularInline):
     model = Slot
     extra = 0
-    fields = ["establishment", "label", "capacity", "taken"]
-    readonly_fields = ["taken"]
+    fields = ["establishment", "label", "capacity", "taken", "waiting_now"]
+    readonly_fields = ["taken", "waiting_now"]
+
+    def get_queryset(self, request):
+        waiting_now = Count("waiting_entries", filter=Q(waiting_entries__status="waiting"))
+        return super().get_queryset(request).annotate(waiting_now=waiting_now)
+
+    @admin.display(description=_("students waiting"))
+    def waiting_now(self, slot):
+        return getattr(slot, "waiting_now", 0)
 
 
 @admin.register(Offer)
@@ -81,6 +91,30 @@ class OfferAdmin(TenantAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("slots")
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Slot:
+            return super().save_formset(request, form, formset, change)
+        # The slots' rows locked (in the admin's transaction) before they are saved: their
+        # seats taken are written as they are now, not as this page read them, and the seats
+        # added go to the waiting list first (offers by e-mail), under the same lock.
+        locked = waiting.lock_slots(item.instance.pk for item in formset.forms if item.instance.pk)
+        for item in formset.forms:
+            if item.instance.pk in locked:
+                item.instance.taken = locked[item.instance.pk].taken
+        super().save_formset(request, form, formset, change)
+        for item in formset.forms:
+            slot = locked.get(item.instance.pk)
+            if slot is None or "capacity" not in item.changed_data:
+                continue
+            slot.capacity = item.instance.capacity
+            offered = waiting.hand_over(slot)
+            if offered:
+                self.message_user(
+                    request,
+                    gettext("%(count)d seat(s) of %(slot)s offered to the waiting list.")
+                    % {"count": len(offered), "slot": slot},
+                )
+
     @admin.display(description=_("seats taken / seats"))
     def seats(self, offer):
         slots = list(offer.slots.all())
@@ -94,6 +128,23 @@ class ChoiceInline(TenantAdminMixin, admin.TabularInline):
     extra = 0
     fields = ["offer", "slot"]
     readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class WaitingEntryInline(TenantAdminMixin, admin.TabularInline):
+    model = WaitingEntry
+    extra = 0
+    fields = ["slot", "status", "joined_at", "expires_at", "ended_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("waiting lists")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("slot__offer")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -119,7 +170,7 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_select_related = ["student", "campaign"]
     search_fields = ["student__last_name", "student__first_name", "family__name"]
     actions = ["validate_selected", "refuse_selected", "acknowledge_declined", "export_csv"]
-    inlines = [ChoiceInline]
+    inlines = [ChoiceInline, WaitingEntryInline]
     # The decision's form (admin/reenrolment/…/change_form.html), and the "take note" button.
     change_form_template = "reenrolment/admin_request_change_form.html"
     readonly_fields = [
@@ -336,6 +387,75 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             ]
             writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
         return response
+
+
+@admin.register(WaitingEntry)
+class WaitingEntryAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """The waiting lists of full time slots, in their order: who waits, whom a seat is offered
+    to and until when. A seat freed (a refusal, a seat declined, an offer expired, seats
+    added to the slot) is offered by the portal itself; the staff may take a student off a
+    list."""
+
+    list_display = [
+        "student",
+        "slot",
+        "status",
+        "position",
+        "joined_at",
+        "expires_at",
+    ]
+    list_filter = ["status", "slot__offer__campaign", "slot", "establishment"]
+    list_select_related = ["request__student", "slot__offer"]
+    search_fields = ["request__student__last_name", "request__student__first_name"]
+    ordering = ["slot", "joined_at", "pk"]
+    actions = ["leave_selected"]
+    readonly_fields = [
+        "request",
+        "slot",
+        "status",
+        "joined_at",
+        "offered_at",
+        "expires_at",
+        "ended_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return waiting.with_positions(super().get_queryset(request))
+
+    @admin.display(description=_("student"), ordering="request__student__last_name")
+    def student(self, entry):
+        return entry.request.student
+
+    @admin.display(description=_("position"))
+    def position(self, entry):
+        if entry.status != WaitingEntry.Status.WAITING:
+            return "—"
+        return entry.ahead + 1
+
+    @admin.action(
+        description=_("Take the selected students off their waiting lists"),
+        permissions=["change"],
+    )
+    def leave_selected(self, request, queryset):
+        """A seat offered passes to the next student; the family is not mailed."""
+        done, skipped = decide_each(
+            queryset,
+            lambda item: waiting.leave(entry=item, left_by=request.user),
+            (ReenrolmentError,),
+        )
+        message = gettext("%(count)d student(s) taken off their waiting lists.") % {"count": done}
+        if skipped:
+            message += " " + gettext("%(count)d left as they were: no longer waiting.") % {
+                "count": skipped
+            }
+        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
 
 
 def _authorisations_text(reenrolment) -> str:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from reenrolment.models import Offer
+from reenrolment.waiting import waiting_count
 
 
 class AuthorisationsForm(forms.Form):
@@ -23,7 +24,8 @@ def _as_id(value) -> int | None:
 
 class CoursesForm(forms.Form):
     """*Réinscription administrative*, or the offers re-enrolled into, with one time slot per
-    collective course (full slots shown, and refused)."""
+    collective course. A full slot is shown as such: chosen, the student waits for a seat on
+    its list if the campaign has waiting lists, and it is refused otherwise."""
 
     administrative = forms.BooleanField(label=_("Administrative re-enrolment"), required=False)
 
@@ -32,6 +34,11 @@ class CoursesForm(forms.Form):
         self.campaign = campaign
         self.held = held or {}  # slot ids this request already holds (none before sending)
         self.offers = list(campaign.offers.prefetch_related("slots"))
+        full = [
+            slot.pk for offer in self.offers for slot in offer.slots.all() if slot.seats_left == 0
+        ]
+        # How many wait for each full slot (a query only when a slot is full).
+        self.waiting = waiting_count(full) if full and campaign.waiting_lists else {}
         if campaign.course_choice_allowed:
             self.fields["offers"] = forms.ModelMultipleChoiceField(
                 label=_("Courses re-enrolled into"),
@@ -51,8 +58,16 @@ class CoursesForm(forms.Form):
                         required=False,
                     )
 
-    @staticmethod
-    def _slot_label(slot) -> str:
+    def _slot_label(self, slot) -> str:
+        if slot.seats_left == 0 and self.campaign.waiting_lists:
+            waiting = self.waiting.get(slot.pk, 0)
+            if not waiting:
+                return _("%(slot)s – full: join the waiting list") % {"slot": slot.label}
+            return ngettext(
+                "%(slot)s – full: join the waiting list (%(count)d student waiting)",
+                "%(slot)s – full: join the waiting list (%(count)d students waiting)",
+                waiting,
+            ) % {"slot": slot.label, "count": waiting}
         if slot.seats_left == 0:
             return _("%(slot)s – full") % {"slot": slot.label}
         return ngettext(
@@ -78,22 +93,33 @@ class CoursesForm(forms.Form):
             slots = {str(slot.pk): slot for slot in offer.slots.all()}
             if not slot_id:
                 self.add_error(name, _("Choose a time slot for this course."))
-            elif slots[slot_id].seats_left == 0:
+            elif slots[slot_id].seats_left == 0 and not self.campaign.waiting_lists:
                 self.add_error(name, _("This time slot is full: choose another one."))
         return data
+
+    def _waiting(self, slots: dict[str, int]) -> list[int]:
+        """The offers whose chosen slot is full now: the student will wait for a seat."""
+        if not self.campaign.waiting_lists:
+            return []
+        full = {
+            slot.pk for offer in self.offers for slot in offer.slots.all() if not slot.seats_left
+        }
+        return [int(offer_id) for offer_id, slot_id in slots.items() if slot_id in full]
 
     def answer(self) -> dict:
         """What the services keep: {"administrative", "offers", "slots"}."""
         data = self.cleaned_data
         offers = list(data.get("offers") or [])
+        slots = {
+            str(offer.pk): int(data[f"slot_{offer.pk}"])
+            for offer in offers
+            if offer.kind == Offer.Kind.COLLECTIVE and data.get(f"slot_{offer.pk}")
+        }
         return {
             "administrative": bool(data.get("administrative")),
             "offers": [offer.pk for offer in offers],
-            "slots": {
-                str(offer.pk): int(data[f"slot_{offer.pk}"])
-                for offer in offers
-                if offer.kind == Offer.Kind.COLLECTIVE and data.get(f"slot_{offer.pk}")
-            },
+            "slots": slots,
+            "waiting": self._waiting(slots),
         }
 
     def raw_answer(self) -> dict:
@@ -115,6 +141,7 @@ class CoursesForm(forms.Form):
             "administrative": bool(data.get("administrative")),
             "offers": offers,
             "slots": slots,
+            "waiting": self._waiting(slots),
         }
 
     @classmethod

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -40,6 +41,23 @@ class Campaign(TenantModel):
         _("rules of the establishment"),
         blank=True,
         help_text=_("Shown at the authorisations step; families accept them."),
+    )
+    waiting_lists = models.BooleanField(
+        _("waiting lists for full time slots"),
+        default=True,
+        help_text=_(
+            "A family may choose a full time slot: the student waits for a seat, in the order "
+            "of arrival."
+        ),
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to accept a freed seat"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text=_(
+            "When a seat frees, the first family waiting is offered it by e-mail for this many "
+            "hours; then it passes to the next family."
+        ),
     )
 
     tenant_family_path = TENANT_SHARED
@@ -274,3 +292,75 @@ class Choice(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.offer} – {self.slot.label}" if self.slot_id else str(self.offer)
+
+
+class WaitingEntry(TenantModel):
+    """A student waiting for a seat of a full time slot, as the request sent chose it. When a
+    seat frees, the first waiting (by ``joined_at``) is offered it until ``expires_at``: the
+    seat is counted in the slot's ``taken`` from the offer on, so that nobody else takes it;
+    accepted, it becomes a choice of the request; declined or expired, it passes to the next.
+    Every change of a slot's list is made under the slot's row lock (``reenrolment.waiting``)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        OFFERED = "offered", _("seat offered")
+        ACCEPTED = "accepted", _("seat accepted")
+        DECLINED = "declined", _("seat declined")
+        EXPIRED = "expired", _("offer expired")
+        WITHDRAWN = "withdrawn", _("left the waiting list")
+
+    ACTIVE = [Status.WAITING, Status.OFFERED]
+
+    request = models.ForeignKey(
+        ReenrolmentRequest,
+        verbose_name=_("re-enrolment request"),
+        on_delete=models.CASCADE,
+        related_name="waiting_entries",
+    )
+    slot = models.ForeignKey(
+        Slot,
+        verbose_name=_("time slot"),
+        on_delete=models.PROTECT,
+        related_name="waiting_entries",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    joined_at = models.DateTimeField(_("joined on"), default=timezone.now)
+    offered_at = models.DateTimeField(_("seat offered on"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("offer expires on"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended on"), null=True, blank=True)
+
+    tenant_family_path = "request__family"
+
+    class Meta:
+        ordering = ["slot", "joined_at", "pk"]
+        verbose_name = _("waiting-list place")
+        verbose_name_plural = _("waiting-list places")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "slot"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waiting_once_per_slot",
+                violation_error_message=_("This student is already on this waiting list."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(expires_at__isnull=False),
+                name="waiting_offer_has_expiry",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["slot", "status", "joined_at"]),
+            models.Index(fields=["status", "expires_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.student} – {self.slot}"
+
+    def clean(self):
+        check_same_establishment(self, "request", "slot")
+
+    def offer_open(self, at=None) -> bool:
+        """Offered, and still in time to accept."""
+        at = at or timezone.now()
+        return self.status == self.Status.OFFERED and self.expires_at > at

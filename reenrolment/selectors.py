@@ -59,12 +59,14 @@ def request_states(campaign, students) -> dict[int, str]:
     }
 
 
-def chosen_courses(campaign, answer: dict) -> list[tuple[str, str]]:
-    """The courses step's answer as (course, time slot or ""), in the order chosen; one query
-    whatever the number of offers and slots."""
+def chosen_courses(campaign, answer: dict) -> list[tuple[str, str, bool]]:
+    """The courses step's answer as (course, time slot or "", whether the student will wait
+    for a seat of the full slot), in the order chosen; one query whatever the number of
+    offers and slots."""
     offer_ids = [offer_id for offer_id in answer.get("offers") or [] if isinstance(offer_id, int)]
     if not offer_ids:
         return []
+    waits = set(answer.get("waiting") or []) if campaign.waiting_lists else set()
     slot_of = {str(key): value for key, value in (answer.get("slots") or {}).items()}
     slot_ids = [value for value in slot_of.values() if isinstance(value, int)]
     if not slot_ids:
@@ -72,7 +74,7 @@ def chosen_courses(campaign, answer: dict) -> list[tuple[str, str]]:
         # offer at all.
         offers = Offer.objects.filter(campaign=campaign, pk__in=offer_ids)
         labels = dict(offers.values_list("pk", "label"))
-        return [(labels[offer_id], "") for offer_id in offer_ids if offer_id in labels]
+        return [(labels[offer_id], "", False) for offer_id in offer_ids if offer_id in labels]
     rows = (
         Offer.objects.filter(campaign=campaign, pk__in=offer_ids)
         .annotate(
@@ -91,7 +93,9 @@ def chosen_courses(campaign, answer: dict) -> list[tuple[str, str]]:
         if slot_id is not None and slot_of.get(str(offer_id)) == slot_id:
             slots[offer_id] = slot_label
     return [
-        (labels[offer_id], slots.get(offer_id, "")) for offer_id in offer_ids if offer_id in labels
+        (labels[offer_id], slots.get(offer_id, ""), offer_id in waits and offer_id in slots)
+        for offer_id in offer_ids
+        if offer_id in labels
     ]
 
 

@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit
 from family.anonymisation import Erased
 from family.services import mail_family
+from reenrolment import waiting
 from reenrolment.exceptions import ReenrolmentError
-from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
+from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot, WaitingEntry
 from students.models import Student
 
 # The wizard's answer to the courses step, as ``answers["cours"]``:
-# {"administrative": bool, "offers": [offer ids], "slots": {"<offer id>": slot id}}.
+# {"administrative": bool, "offers": [offer ids], "slots": {"<offer id>": slot id},
+#  "waiting": [ids of the offers whose slot was full when chosen: the student may wait]}.
 COURSES = "cours"
 
 
@@ -27,9 +29,10 @@ def _closed_error() -> ReenrolmentError:
 
 
 def _locked(request: ReenrolmentRequest) -> ReenrolmentRequest:
-    """The request, locked, with its campaign checked open."""
+    """The request, locked (its row only: the establishment, the family and the student every
+    other write refers to stay free), with its campaign checked open."""
     request = (
-        ReenrolmentRequest.objects.select_for_update()
+        ReenrolmentRequest.objects.select_for_update(of=("self",))
         .select_related("campaign", "family__establishment", "student")
         .get(pk=request.pk)
     )
@@ -115,12 +118,15 @@ def request_acknowledge_decline(*, request: ReenrolmentRequest, decided_by) -> N
     _audit(request, "reenrolment.request.decline_acknowledged", decided_by)
 
 
-def _chosen(request: ReenrolmentRequest) -> tuple[bool, list[tuple[Offer, int | None]]]:
-    """The courses step's answer, checked against the campaign: (administrative, choices).
-    Without the courses step, or without course choice, the re-enrolment is administrative."""
+def _chosen(
+    request: ReenrolmentRequest,
+) -> tuple[bool, list[tuple[Offer, int | None]], set[int]]:
+    """The courses step's answer, checked against the campaign: (administrative, choices, ids
+    of the offers whose slot the student may wait for). Without the courses step, or without
+    course choice, the re-enrolment is administrative."""
     campaign = request.campaign
     if not campaign.step_courses or not campaign.course_choice_allowed:
-        return True, []
+        return True, [], set()
     answer = request.answers.get(COURSES) or {}
     administrative = bool(answer.get("administrative"))
     wanted = [int(offer_id) for offer_id in answer.get("offers") or []]
@@ -146,7 +152,12 @@ def _chosen(request: ReenrolmentRequest) -> tuple[bool, list[tuple[Offer, int | 
             _("Tick the administrative re-enrolment, or the courses re-enrolled into."),
             step=COURSES,
         )
-    return administrative, choices
+    may_wait = set()
+    if campaign.waiting_lists:
+        may_wait = {
+            offer_id for offer_id in answer.get("waiting") or [] if isinstance(offer_id, int)
+        }
+    return administrative, choices, may_wait
 
 
 def _check_steps(request: ReenrolmentRequest) -> None:
@@ -171,18 +182,6 @@ def _check_steps(request: ReenrolmentRequest) -> None:
                 )
 
 
-def _locked_slots(slot_ids: list[int]) -> dict[int, Slot]:
-    """The chosen slots, locked in id order (so that two submissions never wait for each other
-    in a circle)."""
-    return {
-        slot.pk: slot
-        for slot in Slot.objects.select_for_update()
-        .select_related("offer")
-        .filter(pk__in=slot_ids)
-        .order_by("pk")
-    }
-
-
 def _full_error(slot: Slot) -> ReenrolmentError:
     return ReenrolmentError(
         _(
@@ -194,27 +193,38 @@ def _full_error(slot: Slot) -> ReenrolmentError:
     )
 
 
-def _hold_seats(choices: list[tuple[Offer, int | None]]) -> dict[int, Slot]:
-    """Lock the chosen slots, refuse a full one, and take a seat in each. The slot's
-    constraint (taken <= capacity) is the last guard behind this lock: should it ever fire,
-    the family gets the same answer as for a full slot, never an error page."""
-    wanted = sorted(slot_id for _offer, slot_id in choices if slot_id is not None)
-    slots = _locked_slots(wanted)
+def _hold_seats(
+    choices: list[tuple[Offer, int | None]], may_wait: set[int]
+) -> tuple[dict[int, Slot], list[Slot]]:
+    """Lock the chosen slots, and take a seat in each; a full one is refused, unless the
+    family chose to wait for it: (the slots whose seat is held, the slots to wait for).
+    Offers past their time pass on first, so that a seat someone waits for is never taken
+    here. The slot's constraint (taken <= capacity) is the last guard behind this lock:
+    should it ever fire, the family gets the same answer as for a full slot, never an error
+    page."""
+    locked = waiting.lock_slots(slot_id for _offer, slot_id in choices if slot_id is not None)
+    for slot in locked.values():
+        waiting.hand_over(slot)
+    slots, waits = {}, []
     for offer, slot_id in choices:
         if slot_id is None:
             continue
-        slot = slots.get(slot_id)
+        slot = locked.get(slot_id)
         if slot is None or slot.offer_id != offer.pk:
             raise ReenrolmentError(_("This time slot is not offered."), step=COURSES)
-        if slot.taken >= slot.capacity:
+        if slot.taken < slot.capacity:
+            slots[slot_id] = slot
+        elif offer.pk in may_wait:
+            waits.append(slot)
+        else:
             raise _full_error(slot)
-    for slot_id in wanted:
+    for slot_id in sorted(slots):
         try:
             with transaction.atomic():  # a savepoint: the refusal below is an answer, not a 500
                 Slot.objects.filter(pk=slot_id).update(taken=F("taken") + 1)
         except IntegrityError:
             raise _full_error(slots[slot_id]) from None
-    return slots
+    return slots, waits
 
 
 @transaction.atomic
@@ -226,8 +236,9 @@ def request_submit(*, request: ReenrolmentRequest, submitted_by, demands: str) -
     if request.status != ReenrolmentRequest.Status.DRAFT:
         raise ReenrolmentError(_("This re-enrolment has already been sent."))
     _check_steps(request)
-    administrative, choices = _chosen(request)
-    slots = _hold_seats(choices)
+    administrative, choices, may_wait = _chosen(request)
+    slots, waits = _hold_seats(choices, may_wait)
+    waited = {slot.offer_id for slot in waits}
     Choice.objects.bulk_create(
         Choice(
             establishment_id=request.establishment_id,
@@ -236,7 +247,10 @@ def request_submit(*, request: ReenrolmentRequest, submitted_by, demands: str) -
             slot=slots.get(slot_id),
         )
         for offer, slot_id in choices
+        if offer.pk not in waited
     )
+    for slot in waits:
+        waiting.join(request=request, slot=slot, joined_by=submitted_by)
     request.documents.set(_sent_documents(request))
     request.administrative_only = administrative
     request.demands = demands.strip()
@@ -283,7 +297,7 @@ def _tell_family(request: ReenrolmentRequest, template: str) -> None:
 
 def _decidable(request: ReenrolmentRequest) -> ReenrolmentRequest:
     request = (
-        ReenrolmentRequest.objects.select_for_update()
+        ReenrolmentRequest.objects.select_for_update(of=("self",))
         .select_related("family__establishment", "student", "campaign")
         .filter(pk=request.pk, status=ReenrolmentRequest.Status.SUBMITTED)
         .first()
@@ -314,14 +328,15 @@ def request_validate(*, request: ReenrolmentRequest, decided_by) -> None:
 
 @transaction.atomic
 def request_refuse(*, request: ReenrolmentRequest, decided_by, reason: str) -> None:
-    """The staff refuse a re-enrolment with a reason mailed to the family; its seats are
-    given back."""
+    """The staff refuse a re-enrolment with a reason mailed to the family; it leaves the
+    waiting lists it is on, and its seats are given back (to the first student waiting)."""
     if not reason.strip():
         raise ReenrolmentError(_("Give the reason of the refusal: it is sent to the family."))
     request = _decidable(request)
-    held = sorted(request.choices.exclude(slot=None).values_list("slot_id", flat=True))
-    list(Slot.objects.select_for_update().filter(pk__in=held).order_by("pk"))
-    Slot.objects.filter(pk__in=held).update(taken=F("taken") - 1)
+    held = list(request.choices.exclude(slot=None).values_list("slot_id", flat=True))
+    slots = waiting.lock_slots([*held, *waiting.active_slot_ids(request)])
+    waiting.withdraw_all(request, slots=slots, ended_by=decided_by)
+    waiting.release(slots, held)
     request.status = ReenrolmentRequest.Status.REFUSED
     request.reason = reason.strip()
     request.decided_by = decided_by
@@ -358,6 +373,19 @@ def family_reenrolment_anonymise(*, family, label: str, scrub) -> Erased:
     requests = ReenrolmentRequest.objects.for_family(family)
     pks = list(requests.values_list("pk", flat=True))
     ReenrolmentRequest.objects.filter(pk__in=pks).update(answers={}, demands="", reason="")
+    # The family has left: the seats it waits for, or was offered, pass on (every slot locked
+    # at once, in id order, like any other writer).
+    waiting_requests = list(
+        ReenrolmentRequest.objects.filter(
+            pk__in=pks, waiting_entries__status__in=WaitingEntry.ACTIVE
+        ).distinct()
+    )
+    if waiting_requests:
+        slots = waiting.lock_slots(
+            slot_id for request in waiting_requests for slot_id in waiting.active_slot_ids(request)
+        )
+        for request in waiting_requests:
+            waiting.withdraw_all(request, slots=slots, ended_by=None)
     return Erased(
         counts={"reenrolment_requests": len(pks)}, personal={"reenrolment.ReenrolmentRequest": pks}
     )

@@ -22,10 +22,10 @@ from family.selectors import (
     pending_values,
 )
 from family.services import change_request_submit
-from reenrolment import services
+from reenrolment import services, waiting
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.forms import AuthorisationsForm, CoursesForm, FinalisationForm
-from reenrolment.models import Choice, ReenrolmentRequest
+from reenrolment.models import Choice, ReenrolmentRequest, WaitingEntry
 from reenrolment.selectors import (
     chosen_courses,
     open_campaign_for,
@@ -44,15 +44,31 @@ def _student(request, student_id):
 
 
 def _closed(request, student, page: str):
-    """Outside the campaign's dates: a clear message, nothing changed."""
+    """Outside the campaign's dates: a clear message, nothing changed (the waiting lists go on:
+    a link to them when the student is on one)."""
     return render(
         request,
         "reenrolment/closed.html",
         {
             **file_context(request, student, "reenrolment"),
+            "waits": _entries_of(request, student).filter(status__in=WaitingEntry.ACTIVE).exists(),
             "page_title": _("%(page)s (closed)") % {"page": page},
         },
     )
+
+
+def _entries_of(request, student):
+    """The student's places on waiting lists, for school years not over yet."""
+    return scoped(request, WaitingEntry).filter(
+        request__student=student,
+        request__campaign__school_year__end_date__gte=timezone.localdate(),
+    )
+
+
+def _waiting_rows(request, student) -> list[WaitingEntry]:
+    """The student's places on waiting lists with their positions, in one query."""
+    entries = _entries_of(request, student).select_related("slot__offer", "request__campaign")
+    return list(waiting.with_positions(entries).order_by("-joined_at", "-pk"))
 
 
 def _request_of(campaign, student):
@@ -119,7 +135,83 @@ def start(request, student_id: int):
             "reenrolment": reenrolment,
             "enrolments": current_enrolments(student),
             "first_step": steps_of(campaign)[0],
+            "entries": _waiting_rows(request, student),
+            "now": timezone.now(),
             "page_title": _title(student),
+        },
+    )
+
+
+@family_only
+@require_http_methods(["GET"])
+def waiting_lists(request, student_id: int):
+    """The student's places on waiting lists: the position, a seat offered to accept or
+    decline, leaving a list. Open after the campaign closes: seats free until the year
+    starts."""
+    student = _student(request, student_id)
+    return render(
+        request,
+        "reenrolment/waiting.html",
+        {
+            **file_context(request, student, "reenrolment"),
+            "entries": _waiting_rows(request, student),
+            "now": timezone.now(),
+            "page_title": _("Waiting lists of %(student)s") % {"student": student.full_name},
+        },
+    )
+
+
+@family_only
+@require_http_methods(["GET", "POST"])
+def waiting_answer(request, student_id: int, waiting_id: int):
+    """Accept the seat offered (a button of the list), or leave the list / decline the seat
+    (after this confirmation)."""
+    entry = get_object_for(
+        request,
+        WaitingEntry.objects.select_related("slot__offer", "request__student__family"),
+        pk=waiting_id,
+        request__student=student_id,
+    )
+    student = entry.request.student
+    back = HttpResponseRedirect(reverse("reenrolment:waiting", args=[student.pk]))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                accepted = _("The seat is yours: %(student)s is re-enrolled into %(slot)s.") % {
+                    "student": student.full_name,
+                    "slot": entry.slot,
+                }
+                if entry.status == WaitingEntry.Status.ACCEPTED:
+                    messages.success(request, accepted)  # a second click: already done
+                else:
+                    waiting.accept(entry=entry, accepted_by=request.user)
+                    messages.success(request, accepted)
+            elif action == "leave":
+                left = waiting.leave(entry=entry, left_by=request.user)
+                if left.status == WaitingEntry.Status.DECLINED:
+                    messages.success(request, _("Seat declined: it goes to the next family."))
+                else:
+                    messages.success(
+                        request,
+                        _("%(student)s has left the waiting list.")
+                        % {"student": student.full_name},
+                    )
+        except ReenrolmentError as error:
+            messages.error(request, error.message)
+        return back
+    if entry.status not in WaitingEntry.ACTIVE:
+        messages.info(request, _("The student is no longer on this waiting list."))
+        return back
+    offered = entry.status == WaitingEntry.Status.OFFERED
+    return render(
+        request,
+        "reenrolment/waiting_leave.html",
+        {
+            **file_context(request, student, "reenrolment"),
+            "entry": entry,
+            "offered": offered,
+            "page_title": (_("Declining a seat") if offered else _("Leaving a waiting list")),
         },
     )
 

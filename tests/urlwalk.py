@@ -113,6 +113,8 @@ def portal_samples(world) -> dict[str, object]:
         "payment_id": world.payment_a.pk,
         "reference": world.attempt_a.reference,
         "ledger": "locations",
+        "waiting_id": world.waiting_a.pk,
+        "reenrolment:waiting_answer:student_id": world.waiting_a.request.student_id,
         # A calendar address is its own key (family/tests/test_calendar.py reads real ones):
         # here, one nobody holds, which every persona gets as 404.
         "token": "no-such-address",

@@ -16,7 +16,7 @@ from billing.models import Ledger
 from conftest import client_for, send_document
 from family.models import DocumentType
 from family.services import change_request_submit, document_accept
-from reenrolment.models import Campaign, Choice, ReenrolmentRequest
+from reenrolment.models import Campaign, Choice, ReenrolmentRequest, WaitingEntry
 from tests.factories import (
     AbsenceFactory,
     EnrolmentFactory,
@@ -83,6 +83,8 @@ def test_the_json_holds_irina_and_paul_and_nothing_of_another_family(world):
     assert payment["amount"] == "150.00"
     assert payment["settles"] == [{"invoice": "12FC01785", "amount": "150.00"}]
     assert data["online_payments"][0]["amount"] == "50.00"
+    (reenrolment,) = data["reenrolment_requests"]
+    assert reenrolment["waiting_lists"] == "Chorale – Mercredi 14:00-15:30 (en attente)"
     actions = {entry["action"] for entry in data["audit_entries"]}
     assert {"family.document.sent", "family.change.requested"} <= actions
 
@@ -148,8 +150,12 @@ def more_data(world) -> None:
     documents of billing."""
     family = world.family_a.family
     student = StudentFactory(family=family, first_name="Zoé")
-    reenrol(world, world.family_a.students[1])
     reenrol(world, student)
+    WaitingEntry.objects.create(  # and waits for a seat of the other slot
+        establishment=world.establishment_1,
+        request=ReenrolmentRequest.objects.get(student=student),
+        slot=world.waiting_a.slot,
+    )
     for _year in range(3):
         enrolment = EnrolmentFactory(student=student)
         EvaluationFactory(enrolment=enrolment)
@@ -197,7 +203,7 @@ def test_the_query_count_does_not_grow_with_the_data(world, url_name):
     more_data(world)
     _response, data = download(world.family_a.user)
     assert len(data["students"]) == 3 and len(data["invoices"]) == 4
-    assert len(data["reenrolment_requests"]) == 3
+    assert len(data["reenrolment_requests"]) == 3  # Irina's, Paul's (waiting) and Zoé's
     assert count() == few <= 30
 
 

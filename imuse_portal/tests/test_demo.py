@@ -509,6 +509,16 @@ def test_the_demo_campaign_is_open_for_next_year_with_a_slot_nearly_full(demo):
     assert response.status_code == 302
     courses_step = page(client.get(f"/reinscription/{irina.pk}/etape/cours/")).text
     assert "Mardi 17:30-19:00 – 1 place restante" in courses_step
+    assert "Mercredi 16:00-18:00 – complet : rejoindre la liste d'attente" in courses_step
+
+
+def test_bmartin1_is_offered_a_seat_of_the_orchestras_full_slot(demo):
+    client, _response = log_in("Conservatoire 1", "bmartin1")
+    lucas = Student.objects.get(first_name="Lucas")
+    tab = page(client.get(f"/reinscription/{lucas.pk}/")).text
+    assert "Réinscription en attente de validation" in tab
+    assert "Orchestre 2e cycle Mercredi 16:00-18:00 Une place est libre" in tab
+    assert "Accepter la place" in tab
 
 
 def test_abarre1_sees_the_guides_two_ledgers(demo):

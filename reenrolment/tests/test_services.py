@@ -9,7 +9,7 @@ from django.utils import timezone
 from mailer.models import Message
 
 from conftest import require
-from reenrolment import services
+from reenrolment import services, waiting
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot
 from tests.concurrency import run_together, without_seat_protection
@@ -149,7 +149,7 @@ def test_outside_the_dates_nothing_changes(world):
     closed = Campaign.objects.get(establishment=world.establishment_1, name__contains="2027")
     with pytest.raises(ReenrolmentError, match="fermée"):
         services.request_start(campaign=closed, student=world.family_a.students[0])
-    request = ReenrolmentRequest.objects.get(campaign=closed)
+    request = ReenrolmentRequest.objects.get(campaign=closed, student__first_name="Lucas")
     with pytest.raises(ReenrolmentError, match="fermée"):
         services.request_save_step(request=request, step="x", answer={})
 
@@ -360,9 +360,9 @@ def test_the_seat_constraint_behind_the_lock_gives_the_full_answer(world, monkey
     services.request_save_step(
         request=request, step=services.COURSES, answer=courses(choir, slot, piano)
     )
-    stale = services._locked_slots([slot.pk])
+    stale = waiting.lock_slots([slot.pk])
     Slot.objects.filter(pk=slot.pk).update(taken=3)
-    monkeypatch.setattr(services, "_locked_slots", lambda slot_ids: stale)
+    monkeypatch.setattr(waiting, "lock_slots", lambda slot_ids: stale)
     with pytest.raises(ReenrolmentError) as refused:
         services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
     assert refused.value.step == services.COURSES

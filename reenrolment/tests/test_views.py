@@ -106,8 +106,10 @@ def test_the_rules_must_be_accepted_said_next_to_the_field(world, campaign):
     assert answers["autorisations"]["rules_accepted"] is True
 
 
-def test_a_full_slot_is_shown_full_and_refused(world, campaign):
-    _campaign, choir, _piano, slot = campaign
+def test_without_waiting_lists_a_full_slot_is_shown_full_and_refused(world, campaign):
+    the_campaign, choir, _piano, slot = campaign
+    the_campaign.waiting_lists = False
+    the_campaign.save()
     Slot.objects.filter(pk=slot.pk).update(taken=10)
     client = client_for(world.family_a.user)
     start(client, world)
@@ -421,7 +423,7 @@ def test_a_decline_the_staff_took_note_of_cannot_be_undone(world, campaign):
 def test_a_seat_constraint_firing_sends_back_to_the_courses_not_a_500(world, campaign, monkeypatch):
     """Should the lock ever let two families through (removed here, within this test), the
     database refuses the seat and the family gets the "just filled" answer."""
-    from reenrolment import services
+    from reenrolment import waiting
 
     _campaign, choir, _piano, slot = campaign
     client = client_for(world.family_a.user)
@@ -430,9 +432,9 @@ def test_a_seat_constraint_firing_sends_back_to_the_courses_not_a_500(world, cam
         step_url(world, "cours"),
         {"go": "next", "offers": [choir.pk], f"slot_{choir.pk}": slot.pk},
     )
-    stale = services._locked_slots([slot.pk])  # read before another family took the last seat
+    stale = waiting.lock_slots([slot.pk])  # read before another family took the last seat
     Slot.objects.filter(pk=slot.pk).update(taken=slot.capacity)
-    monkeypatch.setattr(services, "_locked_slots", lambda slot_ids: stale)
+    monkeypatch.setattr(waiting, "lock_slots", lambda slot_ids: stale)
     response = client.post(step_url(world, "finalisation"), {"go": "send"})
     assert response.status_code == 302
     assert response["Location"] == step_url(world, "cours")
