@@ -101,6 +101,7 @@ class World:
     establishment_1: object
     establishment_2: object
     family_a: FamilyPersona
+    family_a2: FamilyPersona  # family A's second guardian, with a login: Paul only
     family_b: FamilyPersona
     family_c: FamilyPersona
     staff_1: object
@@ -124,12 +125,27 @@ class World:
         return {
             "anonymous": None,
             "family_a": self.family_a.user,
+            "family_a2": self.family_a2.user,
             "family_b": self.family_b.user,
             "family_c": self.family_c.user,
             "staff_1": self.staff_1,
             "staff_2": self.staff_2,
             "superuser": self.superuser,
         }
+
+
+def second_guardian(persona, identifier: str, first_name: str, *, students) -> FamilyPersona:
+    """Another guardian of the persona's family with a login of their own (a separated
+    parent), responsible for ``students`` only; the first guardian stays responsible for
+    every student."""
+    family = persona.family
+    user = FamilyUserFactory(establishment=family.establishment, identifier=identifier)
+    guardian = GuardianFactory(family=family, user=user, first_name=first_name)
+    for student in persona.students:
+        student.responsible_guardians.add(persona.guardian)
+    for student in students:
+        student.responsible_guardians.add(guardian)
+    return FamilyPersona(user=user, family=family, guardian=guardian, students=list(students))
 
 
 def make_family(establishment, identifier: str, last_name: str, first_names: list[str]):
@@ -228,6 +244,7 @@ def world(db) -> World:
         requested_by=family_b.user,
     )
     family_a = make_family(establishment_1, "abarre1", "ABARRE", ["Irina", "Paul"])
+    family_a2 = second_guardian(family_a, "abarre2", "Marie", students=[family_a.students[1]])
     family_c = make_family(establishment_2, "cdurand2", "DURAND", ["Chloé"])
     types = {}
     for establishment in (establishment_1, establishment_2):
@@ -253,6 +270,7 @@ def world(db) -> World:
         establishment_1=establishment_1,
         establishment_2=establishment_2,
         family_a=family_a,
+        family_a2=family_a2,
         family_b=family_b,
         family_c=family_c,
         staff_1=make_staff(establishment_1, "secretariat1"),

@@ -6,6 +6,11 @@
   ``"student__family"``, ``"pk"`` for the family itself), or ``TENANT_SHARED`` for
   establishment-wide records families may read (school years, courses). Without it, families
   reach none of its rows.
+* Within a family, each guardian's login reaches what concerns them (separated parents): a
+  model names the path to its student (``tenant_student_path``: the students the guardian is
+  responsible for, or every student of the family when none is named), to its payer
+  (``tenant_payer_path``: the guardian's, or the family's when none is set) or to its guardian
+  (``tenant_guardian_path``: the guardian's own only); or defines ``tenant_guardian_q``.
 * ``scoped(request, model)`` and ``get_object_for(request, model, **lookup)``: the access helpers
   views call; another family's or establishment's object is a 404, never a 403, so that its
   existence does not leak.
@@ -15,6 +20,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.core import checks
@@ -43,18 +49,81 @@ def family_id_for(user) -> int | None:
     return user._tenant_family_id
 
 
+def guardian_id_for(user) -> int | None:
+    """The guardian a family login belongs to, cached on the user."""
+    if family_id_for(user) is None:
+        return None
+    if not hasattr(user, "_tenant_guardian_id"):
+        user._tenant_guardian_id = user.guardian.pk
+    return user._tenant_guardian_id
+
+
+def visible_students(family_id: int, guardian_id: int) -> models.QuerySet:
+    """The ids of the family's students a guardian is responsible for (a subquery): those
+    naming the guardian, and those naming nobody (every guardian of the family)."""
+    student = apps.get_model("students", "Student")
+    through = student.responsible_guardians.through
+    named_others = through.objects.filter(student=models.OuterRef("pk")).exclude(
+        guardian=guardian_id
+    )
+    named_self = through.objects.filter(student=models.OuterRef("pk"), guardian=guardian_id)
+    return (
+        student.objects.filter(family=family_id)
+        .filter(models.Exists(named_self) | ~models.Exists(named_others))
+        .values("pk")
+    )
+
+
+def guardian_q(model, family_id: int, guardian_id: int) -> models.Q | None:
+    """What one guardian of the family reaches of a model's family rows (None: all of them)."""
+    conditions = []
+    student_path = getattr(model, "tenant_student_path", None)
+    if student_path is not None:
+        students = visible_students(family_id, guardian_id)
+        if student_path == "pk":
+            conditions.append(models.Q(pk__in=students))
+        else:
+            conditions.append(
+                models.Q(**{f"{student_path}__isnull": True})
+                | models.Q(**{f"{student_path}__in": students})
+            )
+    payer_path = getattr(model, "tenant_payer_path", None)
+    if payer_path is not None:
+        conditions.append(
+            models.Q(**{f"{payer_path}__isnull": True}) | models.Q(**{payer_path: guardian_id})
+        )
+    guardian_path = getattr(model, "tenant_guardian_path", None)
+    if guardian_path is not None:
+        conditions.append(models.Q(**{guardian_path: guardian_id}))
+    if hasattr(model, "tenant_guardian_q"):
+        conditions.append(
+            model.tenant_guardian_q(guardian_id, visible_students(family_id, guardian_id))
+        )
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined &= condition
+    return combined
+
+
 class TenantQuerySet(models.QuerySet):
     """Row scoping for models that carry an ``establishment`` foreign key."""
 
     def for_establishment(self, establishment) -> TenantQuerySet:
         return self.filter(establishment=establishment)
 
-    def for_family(self, family) -> TenantQuerySet:
+    def for_family(self, family, *, guardian=None) -> TenantQuerySet:
+        """The family's rows; with ``guardian``, those of them that guardian reaches."""
         path = getattr(self.model, "tenant_family_path", None)
         if path is None or path == TENANT_SHARED:
             raise ImproperlyConfigured(f"{self.model.__name__} is not owned by a family.")
         family_id = getattr(family, "pk", family)
-        return self.filter(**{path: family_id})
+        rows = self.filter(**{path: family_id})
+        if guardian is None:
+            return rows
+        condition = guardian_q(self.model, family_id, getattr(guardian, "pk", guardian))
+        return rows if condition is None else rows.filter(condition)
 
     def for_user(self, user) -> TenantQuerySet:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -74,7 +143,7 @@ class TenantQuerySet(models.QuerySet):
         family_id = family_id_for(user)
         if family_id is None:
             return self.none()
-        return in_establishment.filter(**{path: family_id})
+        return in_establishment.for_family(family_id, guardian=guardian_id_for(user))
 
 
 def _queryset(model_or_queryset) -> models.QuerySet:

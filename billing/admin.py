@@ -27,7 +27,7 @@ from billing.models import DocumentKind, Invoice, InvoiceLine, Ledger, Payment, 
 from billing.templatetags.billing import money
 from billing.views import pdf_response
 
-DRAFT_FIELDS = ["establishment", "family", "ledger", "kind", "corrects", "date", "label"]
+DRAFT_FIELDS = ["establishment", "family", "payer", "ledger", "kind", "corrects", "date", "label"]
 
 
 class InvoiceLineForm(forms.ModelForm):
@@ -164,7 +164,7 @@ class InvoiceAdmin(IssuedDocumentAdmin):
     list_display = ["__str__", "date", "family", "ledger", "kind", "amount", "state"]
     list_filter = ["ledger", "kind", "date", "establishment"]
     search_fields = ["number", "label", "family__name"]
-    autocomplete_fields = ["family", "corrects"]
+    autocomplete_fields = ["family", "payer", "corrects"]
     inlines = [InvoiceLineInline]
     actions = ["issue_selected", "credit_selected", "delete_drafts"]
     date_hierarchy = "date"
@@ -225,6 +225,7 @@ class InvoiceAdmin(IssuedDocumentAdmin):
                 "state",
                 "establishment",
                 "family",
+                "payer",
                 "ledger",
                 "kind",
                 "corrects",
@@ -392,7 +393,7 @@ class PaymentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Payment
-        fields = ["establishment", "family", "ledger", "date", "mode", "amount", "label"]
+        fields = ["establishment", "family", "payer", "ledger", "date", "mode", "amount", "label"]
         fields += ["deposited"]
         localized_fields = ["amount"]  # "50,00" in French, as staff type it
 
@@ -427,7 +428,7 @@ class PaymentAdmin(IssuedDocumentAdmin):
     list_display += ["deposited"]
     list_filter = ["ledger", "mode", "deposited", "date", "establishment"]
     search_fields = ["number", "label", "family__name"]
-    autocomplete_fields = ["family"]
+    autocomplete_fields = ["family", "payer"]
     date_hierarchy = "date"
     actions = ["mark_deposited"]
 

@@ -91,8 +91,21 @@ class Numbered(TenantModel):
         editable=False,
         related_name="+",
     )
+    payer = models.ForeignKey(
+        "family.Guardian",
+        verbose_name=_("paid by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The guardian who pays it, the only one to see it on the portal. Empty: every "
+            "guardian of the family."
+        ),
+    )
 
     tenant_family_path = "family"
+    tenant_payer_path = "payer"
     objects = NumberedQuerySet.as_manager()
 
     class Meta:
@@ -106,7 +119,9 @@ class Numbered(TenantModel):
         return bool(self.number)
 
     def clean(self):
-        check_same_establishment(self, "family")
+        check_same_establishment(self, "family", "payer")
+        if self.payer_id and self.family_id and self.payer.family_id != self.family_id:
+            raise ValidationError({"payer": _("The payer is a guardian of the family.")})
 
     def download_name(self) -> str:
         return f"{self.number}.pdf"

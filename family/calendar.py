@@ -62,10 +62,11 @@ def family_calendar(feed: CalendarFeed) -> bytes:
     year = SchoolYear.objects.filter(establishment=establishment, is_current=True).first()
     if year is None:
         return calendar.to_ical()
+    # The students the guardian is responsible for only (separated parents).
+    family_id = feed.guardian.family_id
     enrolments = (
-        Enrolment.objects.filter(
-            student__family_id=feed.guardian.family_id, course__school_year=year
-        )
+        Enrolment.objects.for_family(family_id, guardian=feed.guardian_id)
+        .filter(course__school_year=year)
         .select_related("student", "course__teacher", "course__room")
         .order_by("student__first_name", "course__label", "pk")
     )
@@ -97,8 +98,8 @@ def family_calendar(feed: CalendarFeed) -> bytes:
             event.add("description", str(course.teacher))
         calendar.add_component(event)
     performances = (
-        Performance.objects.filter(
-            student__family_id=feed.guardian.family_id,
+        Performance.objects.for_family(family_id, guardian=feed.guardian_id)
+        .filter(
             date__gte=year.start_date,
             date__lte=year.end_date,
         )

@@ -1,5 +1,6 @@
 import abc
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -158,6 +159,8 @@ class Guardian(TenantModel):
     )
 
     tenant_family_path = "family"
+    # Each guardian with a login reads their own record only (separated parents).
+    tenant_guardian_path = "pk"
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -271,6 +274,19 @@ class ChangeRequest(TenantModel):
     reason = models.TextField(_("reason of the refusal"), blank=True)
 
     tenant_family_path = "family"
+
+    @classmethod
+    def tenant_guardian_q(cls, guardian_id: int, students) -> Q:
+        """A guardian reads the requests about their own record and about the students they
+        are responsible for (``students``: a subquery of their ids)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        return Q(
+            content_type=ContentType.objects.get_for_model(Guardian), object_id=guardian_id
+        ) | Q(
+            content_type=ContentType.objects.get_for_model(apps.get_model("students", "Student")),
+            object_id__in=students,
+        )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -413,6 +429,8 @@ class Document(TenantModel):
     reason = models.TextField(_("reason of the refusal"), blank=True)
 
     tenant_family_path = "family"
+    # The family's own documents (no student) are every guardian's.
+    tenant_student_path = "student"
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -488,6 +506,7 @@ class CalendarFeed(TenantModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     tenant_family_path = "guardian__family"
+    tenant_guardian_path = "guardian"
 
     class Meta:
         verbose_name = _("calendar address")
@@ -495,3 +514,75 @@ class CalendarFeed(TenantModel):
 
     def __str__(self) -> str:
         return str(self.guardian)
+
+
+class GuardianInvitation(TenantModel):
+    """A guardian's request that another guardian of the family (a separated parent) gets a
+    login of their own, for the students named: held until the staff check the link, then a
+    guardian record and its login are made and the identifier is mailed to the address."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting validation")
+        VALIDATED = "validated", _("validated")
+        REFUSED = "refused", _("refused")
+
+    family = models.ForeignKey(
+        Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        Guardian,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+    )
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    email = models.EmailField(_("e-mail"))
+    students = models.ManyToManyField(
+        "students.Student", verbose_name=_("students responsible for"), related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    reason = models.TextField(_("reason of the refusal"), blank=True)
+    guardian = models.OneToOneField(
+        Guardian,
+        verbose_name=_("guardian made"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+    )
+
+    tenant_family_path = "family"
+    tenant_guardian_path = "invited_by"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("guardian invitation")
+        verbose_name_plural = _("guardian invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "email"],
+                condition=Q(status="pending"),
+                name="invitation_pending_once_per_address",
+                violation_error_message=_("An invitation to this address awaits validation."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}".strip()
+
+    def clean(self):
+        check_same_establishment(self, "family", "invited_by")

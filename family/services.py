@@ -201,10 +201,25 @@ def _as_text(field, record) -> str:
     return field_text(field, record)
 
 
-def mail_family(family, template: str, context: dict) -> None:
-    """Queue ``emails/<template>`` to each login of the family, in its own language."""
-    for guardian in family.guardians.select_related("user"):
-        user = guardian.user
+def guardians_concerned(family, *, student=None, guardian=None):
+    """The guardians a notification is for: one guardian (their own record, what they sent),
+    the guardians responsible for a student (every guardian of the family when the student
+    names none), or the whole family."""
+    guardians = Guardian.objects.for_family(family).select_related("user")
+    if guardian is not None:
+        return guardians.filter(pk=guardian.pk)
+    if student is not None:
+        named = student.responsible_guardians.values("pk")
+        if named.exists():
+            return guardians.filter(pk__in=named)
+    return guardians
+
+
+def mail_family(family, template: str, context: dict, *, student=None, guardian=None) -> None:
+    """Queue ``emails/<template>`` to each login of the family concerned (``guardians_concerned``:
+    separated parents are told about their own children and records only), in its language."""
+    for concerned in guardians_concerned(family, student=student, guardian=guardian):
+        user = concerned.user
         if user is not None and user.email:
             queue_mail(
                 to=user.email,
@@ -215,8 +230,16 @@ def mail_family(family, template: str, context: dict) -> None:
             )
 
 
-def _tell_family(change_request, template: str, **context) -> None:
-    mail_family(change_request.family, template, {"change_request": change_request, **context})
+def _tell_family(change_request, template: str, *, record, **context) -> None:
+    """A change request is told to the guardian whose record it is, or to the guardians
+    responsible for the student."""
+    concerned = {"guardian": record} if isinstance(record, Guardian) else {"student": record}
+    mail_family(
+        change_request.family,
+        template,
+        {"change_request": change_request, "record": record, **context},
+        **concerned,
+    )
 
 
 @transaction.atomic
@@ -594,7 +617,16 @@ def document_refuse(*, document: Document, decided_by, reason: str) -> Document:
     document.decided_at = now()
     document.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     _audit_document(document, "family.document.refused", decided_by, reason=document.reason)
-    mail_family(document.family, "document_refused", {"document": document})
+    if document.student_id:
+        concerned = {"student": document.student}
+    else:  # the family's own document: the guardian who sent it
+        sender = (
+            Guardian.objects.filter(user=document.uploaded_by_id).first()
+            if document.uploaded_by_id
+            else None
+        )
+        concerned = {"guardian": sender} if sender is not None else {}
+    mail_family(document.family, "document_refused", {"document": document}, **concerned)
     return document
 
 

@@ -55,7 +55,7 @@ def my_data(request):
 @require_safe
 def my_data_json(request):
     """All the family's data as a JSON file (machine-readable, to keep or pass on)."""
-    data = family_data(_own_family(request))
+    data = family_data(_own_family(request), guardian_for_user(request.user))
     response = HttpResponse(data.as_bytes(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{data.file_name}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -70,7 +70,10 @@ def my_data_readable(request):
     return render(
         request,
         "family/my_data_readable.html",
-        {"data": family_data(_own_family(request)), "page_title": _("My data: readable version")},
+        {
+            "data": family_data(_own_family(request), guardian_for_user(request.user)),
+            "page_title": _("My data: readable version"),
+        },
     )
 
 

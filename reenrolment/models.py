@@ -239,6 +239,7 @@ class ReenrolmentRequest(TenantModel):
     reason = models.TextField(_("reason of the refusal"), blank=True)
 
     tenant_family_path = "family"
+    tenant_student_path = "student"
 
     class Meta:
         ordering = ["campaign", "student__last_name", "student__first_name", "pk"]
@@ -281,6 +282,7 @@ class Choice(TenantModel):
     )
 
     tenant_family_path = "request__family"
+    tenant_student_path = "request__student"
 
     class Meta:
         ordering = ["request", "offer__position", "pk"]
@@ -332,6 +334,7 @@ class WaitingEntry(TenantModel):
     ended_at = models.DateTimeField(_("ended on"), null=True, blank=True)
 
     tenant_family_path = "request__family"
+    tenant_student_path = "request__student"
 
     class Meta:
         ordering = ["slot", "joined_at", "pk"]

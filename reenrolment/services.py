@@ -292,7 +292,7 @@ def _sent_documents(request: ReenrolmentRequest) -> list:
 
 
 def _tell_family(request: ReenrolmentRequest, template: str) -> None:
-    mail_family(request.family, template, {"request": request})
+    mail_family(request.family, template, {"request": request}, student=request.student)
 
 
 def _decidable(request: ReenrolmentRequest) -> ReenrolmentRequest:

@@ -255,4 +255,5 @@ def _tell(entry: WaitingEntry, slot: Slot, template: str) -> None:
             "slot": slot,
             "url": f"{settings.PORTAL_URL}{path}" if settings.PORTAL_URL else "",
         },
+        student=request.student,
     )

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantAdminMixin, staff_scope
@@ -38,6 +40,19 @@ class StudentAdmin(TenantAdminMixin, admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "family__name"]
     autocomplete_fields = ["family"]
     inlines = [SchoolLevelInline]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The guardians responsible are ticked among the student's family's (none before the
+        student is saved in a family)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("responsible_guardians")
+        if field is not None:
+            family_id = obj.family_id if obj is not None else None
+            field.queryset = (
+                field.queryset.filter(family=family_id) if family_id else (field.queryset.none())
+            )
+        return form
 
 
 @admin.register(Department)

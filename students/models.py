@@ -154,7 +154,19 @@ class Student(TenantModel):
     image_rights = models.BooleanField(_("image rights"), default=False)
     outing_allowed = models.BooleanField(_("may leave alone"), default=False)
 
+    responsible_guardians = models.ManyToManyField(
+        "family.Guardian",
+        verbose_name=_("guardians responsible"),
+        blank=True,
+        related_name="responsible_for",
+        help_text=_(
+            "The guardians who see this student on the portal and are told about the student. "
+            "None ticked: every guardian of the family."
+        ),
+    )
+
     tenant_family_path = "family"
+    tenant_student_path = "pk"
     change_request_extra_fields = {"school_level": CurrentSchoolLevel()}
 
     class Meta:
@@ -192,6 +204,7 @@ class SchoolLevel(TenantModel):
     )
 
     tenant_family_path = "student__family"
+    tenant_student_path = "student"
 
     class Meta:
         verbose_name = _("school level")
@@ -398,6 +411,7 @@ class Enrolment(TenantModel):
     comment = models.TextField(_("comment"), blank=True)
 
     tenant_family_path = "student__family"
+    tenant_student_path = "student"
 
     class Meta:
         ordering = ["course__label", "pk"]
@@ -468,6 +482,7 @@ class Evaluation(TenantModel):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     tenant_family_path = "enrolment__student__family"
+    tenant_student_path = "enrolment__student"
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -522,6 +537,7 @@ class Absence(TenantModel):
     family_reason = models.CharField(_("reason given by the family"), max_length=200, blank=True)
 
     tenant_family_path = "enrolment__student__family"
+    tenant_student_path = "enrolment__student"
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -587,6 +603,7 @@ class Performance(TenantModel):
     comment = models.TextField(_("comment"), blank=True)
 
     tenant_family_path = "student__family"
+    tenant_student_path = "student"
 
     class Meta:
         ordering = ["-date", "pk"]

@@ -6,6 +6,8 @@ Each row's text fields are rewritten to ``canary_<owner>_<model><pk>``, the owne
 family the row belongs to (``fa``, ``fb``, ``fc``) or, for what an establishment shares with its
 families (courses, teachers, document types...), the establishment (``e1``, ``e2``). Family A
 may read ``fa`` and ``e1``; staff of establishment 1 read ``fa``, ``fb`` and ``e1``; and so on.
+Family A has two guardians with a login of their own: its rows only the first reaches (Irina's,
+the first's own record) are ``fa1``, those only the second reaches ``fa2``.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from tests.urlwalk import (
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = {"accounts", "family", "students", "billing", "reenrolment", "accessibility"}
-CANARY = re.compile(r"canary_(fa|fb|fc|e1|e2)_", re.IGNORECASE)
+CANARY = re.compile(r"canary_(fa1|fa2|fa|fb|fc|e1|e2)_", re.IGNORECASE)
 # Texts that are not shown as such: a file's type decides how it is served, a payment's
 # reference is its URL; the establishment's name is public (the login page lists them all).
 NOT_PLANTED = {
@@ -124,6 +126,25 @@ def _emails(model):
     return [f for f in model._meta.concrete_fields if isinstance(f, models.EmailField)]
 
 
+def _guardian_owners(world, model) -> dict[int, str]:
+    """Family A's rows of a model reached by one of its two guardians only: ``fa1`` or
+    ``fa2``."""
+    if model._meta.label == "accounts.User":  # each guardian's own login
+        return {world.family_a.user.pk: "fa1", world.family_a2.user.pk: "fa2"}
+    manager = model._default_manager
+    path = _family_path(model)
+    if not hasattr(manager, "for_family") or path is None:
+        return {}
+    family = world.family_a.family
+    first = set(
+        manager.for_family(family, guardian=world.family_a.guardian).values_list("pk", flat=True)
+    )
+    second = set(
+        manager.for_family(family, guardian=world.family_a2.guardian).values_list("pk", flat=True)
+    )
+    return dict.fromkeys(first - second, "fa1") | dict.fromkeys(second - first, "fa2")
+
+
 def plant(world) -> int:
     """Every text of every tenant row rewritten with its owner's canary; the count of texts."""
     families, establishments = _owners(world)
@@ -137,10 +158,15 @@ def plant(world) -> int:
         establishment_path, path = paths
         columns = ["pk", establishment_path] + ([path] if path else [])
         json_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
+        by_guardian = _guardian_owners(world, model)
         for row in model._default_manager.values_list(*columns):
             pk, establishment_id = row[0], row[1]
             family_id = row[2] if path else None
-            owner = families.get(family_id) or establishments.get(establishment_id)
+            owner = (
+                by_guardian.get(pk)
+                or families.get(family_id)
+                or establishments.get(establishment_id)
+            )
             if owner is None:
                 continue
             text = f"canary_{owner}_{model._meta.model_name[:6]}{pk}"
@@ -188,10 +214,11 @@ class Sweep:
 
 
 ALLOWED = {
-    "family_a": {"fa", "e1"},
+    "family_a": {"fa", "fa1", "e1"},
+    "family_a2": {"fa", "fa2", "e1"},
     "family_b": {"fb", "e1"},
     "family_c": {"fc", "e2"},
-    "staff_1": {"fa", "fb", "e1"},
+    "staff_1": {"fa", "fa1", "fa2", "fb", "e1"},
     "staff_2": {"fc", "e2"},
 }
 # Query strings a family types or a link carries: search boxes, the student picker, returns.
@@ -202,7 +229,7 @@ def sweep_portal(world, sweep: Sweep) -> None:
     """Every page and download of the portal, for a family with objects (A) and one of the other
     establishment (C) who reaches only its lists; family A's object URLs tried by B and C."""
     samples = portal_samples(world)
-    for persona in ("family_a", "family_b", "family_c"):
+    for persona in ("family_a", "family_a2", "family_b", "family_c"):
         client = client_for(world.users()[persona])
         for route in routes():
             if route.rule == STAFF or route.in_admin:
@@ -240,10 +267,16 @@ def mail_family_a(world) -> None:
 def sweep_mail(world, sweep: Sweep) -> int:
     mail_family_a(world)
     messages = list(Message.objects.all())
+    logins = type(world.family_a.user)._default_manager  # the addresses as planted
+    readers = {
+        logins.get(pk=world.family_a.user.pk).email: "family_a",
+        logins.get(pk=world.family_a2.user.pk).email: "family_a2",
+    }
     for message in messages:
         mail = message.email
         parts = [mail.subject, mail.body, *(content for content, _type in mail.alternatives)]
-        sweep.check("family_a", f"mail {mail.subject!r}", "\n".join(parts))
+        for address in mail.to:
+            sweep.check(readers[address], f"mail {mail.subject!r} to {address}", "\n".join(parts))
     return len(messages)
 
 

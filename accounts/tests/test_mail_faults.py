@@ -63,6 +63,7 @@ def reenrolments(world):
     client = client_for(world.family_a.user)
     for n in range(N):
         student = StudentFactory(family=world.family_a.family, first_name=f"Élève{n}")
+        student.responsible_guardians.add(world.family_a.guardian)  # one mail: one guardian's
         request = reenrolment.request_start(campaign=campaign, student=student)
         reenrolment.request_save_step(
             request=request, step=reenrolment.COURSES, answer=courses(choir, slot)

@@ -66,7 +66,7 @@ def test_bad_family_accounts_get_a_message_next_to_the_field(world, fields, mess
     response = client_for(world.staff_1).post(ADD, data)
     assert response.status_code == 200
     assert message in errors_of(response)
-    assert User.objects.count() == 6
+    assert User.objects.count() == 7
 
 
 def test_staff_cannot_create_an_account_in_another_establishment(world):
@@ -179,7 +179,7 @@ def test_guardian_login_choices_are_family_accounts_only(world):
         {"app_label": "family", "model_name": "guardian", "field_name": "user", "term": ""},
     )
     labels = {result["text"] for result in json.loads(response.content)["results"]}
-    assert labels == {"c1:abarre1", "c1:bmartin1"}
+    assert labels == {"c1:abarre1", "c1:abarre2", "c1:bmartin1"}
 
 
 def test_a_guardian_cannot_join_a_family_of_another_establishment(world):

@@ -200,7 +200,10 @@ def test_refusing_several_at_once_asks_the_reason_once(world):
     assert ReenrolmentRequest.objects.get(pk=requests["Lucas"].pk).status == "declined"
     slot.refresh_from_db()
     assert slot.taken == 0  # Irina's seat given back
-    assert Message.objects.count() == 2
+    # Irina's refusal to her guardian, Paul's to both of his (each told of their children).
+    assert sorted(address for m in Message.objects.all() for address in m.email.to) == sorted(
+        [world.family_a.user.email, world.family_a.user.email, world.family_a2.user.email]
+    )
     assert all("Plus de place cette année." in m.email.body for m in Message.objects.all())
 
 
