@@ -22,7 +22,7 @@ from mailer.models import Message
 
 from accounts.services import staff_group_sync
 from family.models import DocumentType
-from family.services import change_request_submit, document_import, document_submit
+from family.services import change_request_submit, document_import, document_submit, invitation_send
 from family.uploads import PDF, CheckedFile, check_upload
 from students.models import Student
 from tests.factories import (
@@ -261,6 +261,15 @@ def world(db) -> World:
     send_document(family_c, types[establishment_2.pk][1], student=family_c.students[0])
     record = make_school_record(family_a.students[0])
     make_school_record(family_c.students[0])
+    for persona, invited in ((family_a, "Sophie"), (family_c, "Léo")):
+        # An invitation of another guardian awaiting the staff, in each establishment.
+        invitation_send(
+            guardian=persona.guardian,
+            last_name=persona.family.name,
+            first_name=invited,
+            email=f"{invited.lower()}.invitee@example.org",
+            students=persona.students[:1],
+        )
     waiting_a = make_waiting(make_campaign(establishment_1), family_a.students[1])
     make_waiting(make_campaign(establishment_2), family_c.students[0])
     billing = make_billing(family_a)

@@ -346,6 +346,9 @@ class PaymentAttempt(TenantModel):
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)
 
     tenant_family_path = "family"
+    # A guardian reaches the online payments they started (the family's other guardian
+    # pays what they see from their own login).
+    tenant_guardian_path = "started_by__guardian"
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -42,13 +42,14 @@ def _address_block(*lines: str) -> str:
     return "\n".join(line.strip() for line in lines if line and line.strip())
 
 
-def family_billing_address(family: Family) -> tuple[str, str]:
-    """(name, address) the documents are made out to: the guardian who holds the family's
-    login, or the first guardian."""
+def family_billing_address(family: Family, payer=None) -> tuple[str, str]:
+    """(name, address) the documents are made out to: the guardian who pays (``payer``), or
+    else the guardian who holds the family's login, or the first guardian."""
     guardians = list(Guardian.objects.filter(family=family).select_related("civility"))
     if not guardians:
         return family.name, ""
-    holder = next((g for g in guardians if g.user_id), guardians[0])
+    holder = next((g for g in guardians if payer is not None and g.pk == payer.pk), None)
+    holder = holder or next((g for g in guardians if g.user_id), guardians[0])
     civility = holder.civility.label if holder.civility_id else ""
     name = _address_block(f"{civility} {holder.full_name}")
     town = f"{holder.postal_code} {holder.city}"
@@ -75,7 +76,9 @@ def _snapshot(document: Numbered, *, issued_by, on: date) -> None:
         establishment.phone,
         establishment.email,
     )
-    document.family_name, document.family_address = family_billing_address(document.family)
+    document.family_name, document.family_address = family_billing_address(
+        document.family, document.payer
+    )
     document.date = on
     document.issued_at = timezone.now()
     document.issued_by = issued_by
@@ -241,8 +244,10 @@ def payment_record(
     invoices=(),
     recorded_by=None,
     on: date | None = None,
+    payer=None,
 ) -> Payment:
-    """A payment received: its receipt gets its number at once (dated ``on``, or today)."""
+    """A payment received: its receipt gets its number at once (dated ``on``, or today);
+    ``payer``, the guardian who paid, alone sees it (None: the family's)."""
     amount = Decimal(amount)
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise BillingError(_("A payment is a positive amount in euros and cents."))
@@ -256,6 +261,7 @@ def payment_record(
         amount=amount,
         label=label,
         date=on,
+        payer=payer,
     )
     payment_issue(payment=payment, recorded_by=recorded_by)
     payment_settle(payment=payment, invoices=invoices)
@@ -285,15 +291,28 @@ def payment_issue(*, payment: Payment, recorded_by=None) -> Payment:
 
 @transaction.atomic
 def invoice_import(
-    *, family: Family, ledger: str, number: str, on: date, label: str, lines, kind: str = "FC"
+    *,
+    family: Family,
+    ledger: str,
+    number: str,
+    on: date,
+    label: str,
+    lines,
+    kind: str = "FC",
+    payer=None,
 ) -> Invoice:
     """An invoice issued by an earlier system, kept with its number and date; lines are
-    (description, quantity, unit price). The sequence goes on after the highest kept."""
+    (description, quantity, unit price). The sequence goes on after the highest kept;
+    ``payer``, the guardian who pays it (None: the family)."""
     if numbering.parse(number)[1] != kind:
         raise ValueError(f"{number} is not the number of a document of kind {kind}")
     _lock_family(family.pk)
     invoice = Invoice(
-        establishment_id=family.establishment_id, family=family, ledger=ledger, kind=kind
+        establishment_id=family.establishment_id,
+        family=family,
+        ledger=ledger,
+        kind=kind,
+        payer=payer,
     )
     invoice.label = label
     invoice.total = sum(
@@ -338,11 +357,13 @@ def payment_import(
     return payment
 
 
-def open_invoices(*, family: Family, ledger: str) -> list[Invoice]:
-    """The family's issued invoices of a ledger with something left to pay, oldest first."""
+def open_invoices(*, family: Family, ledger: str, guardian=None) -> list[Invoice]:
+    """The family's issued invoices of a ledger with something left to pay, oldest first;
+    with ``guardian``, those that guardian sees (the family's, and theirs)."""
     invoices = (
-        Invoice.objects.issued()
-        .filter(family=family, ledger=ledger, kind=DocumentKind.INVOICE)
+        Invoice.objects.for_family(family, guardian=guardian)
+        .issued()
+        .filter(ledger=ledger, kind=DocumentKind.INVOICE)
         .prefetch_related("settlements", "credit_notes")
         .order_by("date", "pk")
     )
@@ -364,6 +385,7 @@ def payment_start(
     Family.objects.select_for_update().filter(pk=family.pk).first()  # one start at a time
     started = PaymentAttempt.objects.filter(
         family=family,
+        started_by=user,
         ledger=ledger,
         provider=provider,
         amount=amount,
@@ -422,13 +444,19 @@ def payment_confirm(*, confirmation: Confirmation) -> tuple[PaymentOutcome, Paym
         attempt.save(update_fields=["status", "transaction_id", "updated_at"])
         logger.info("billing.payment.declined %s", attempt.reference)
         return PaymentOutcome.DECLINED, attempt
+    # What the guardian who paid sees is settled: the family's invoices and theirs. The
+    # receipt is theirs alone when it settles their own invoices only.
+    guardian = Guardian.objects.filter(user=attempt.started_by_id).first()
+    invoices = open_invoices(family=attempt.family, ledger=attempt.ledger, guardian=guardian)
+    own = guardian is not None and invoices and all(i.payer_id == guardian.pk for i in invoices)
     attempt.payment = payment_record(
         family=attempt.family,
         ledger=attempt.ledger,
         mode=PaymentMode.ONLINE,
         amount=attempt.amount,
         label=str(_("Online payment %(transaction)s") % {"transaction": attempt.transaction_id}),
-        invoices=open_invoices(family=attempt.family, ledger=attempt.ledger),
+        invoices=invoices,
+        payer=guardian if own else None,
     )
     attempt.status = PaymentAttempt.Status.PAID
     attempt.save(update_fields=["status", "transaction_id", "payment", "updated_at"])

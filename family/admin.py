@@ -22,6 +22,7 @@ from family.models import (
     DocumentType,
     Family,
     Guardian,
+    GuardianInvitation,
     field_text,
     requested_field,
 )
@@ -726,3 +727,86 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 def _nothing_awaits() -> str:
     return _("None of the selected documents awaits a check: nothing was changed.")
+
+
+@admin.register(GuardianInvitation)
+class GuardianInvitationAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """A guardian's invitation of another guardian of the family (a separated parent) to have
+    a login of their own: check the link, then *Valider* (the guardian record and its login are
+    made, responsible for the children named, and the identifier is mailed) or *Refuser* with
+    a reason mailed to the guardian who invited."""
+
+    list_display = ["__str__", "email", "family", "invited_by", "status", "created_at"]
+    list_filter = ["status", "establishment"]
+    list_select_related = ["family", "invited_by"]
+    search_fields = ["last_name", "first_name", "email", "family__name"]
+    actions = ["validate_selected", "refuse_selected"]
+    readonly_fields = [
+        "family",
+        "invited_by",
+        "last_name",
+        "first_name",
+        "email",
+        "children",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "guardian",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("students responsible for"))
+    def children(self, invitation):
+        return ", ".join(str(student) for student in invitation.students.all()) or "—"
+
+    @admin.action(
+        description=gettext_lazy("Validate the selected invitations (logins made and mailed)"),
+        permissions=["change"],
+    )
+    def validate_selected(self, request, queryset):
+        portal_url = request.build_absolute_uri(reverse("accounts:login"))
+        done = 0
+        for invitation in queryset:
+            try:
+                services.invitation_validate(
+                    invitation=invitation, decided_by=request.user, portal_url=portal_url
+                )
+            except FamilyError as error:
+                self.message_user(request, f"{invitation}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(count)d invitation(s) validated: each guardian received an identifier.")
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=gettext_lazy("Refuse the selected invitations"), permissions=["change"]
+    )
+    def refuse_selected(self, request, queryset):
+        pending = queryset.filter(status=GuardianInvitation.Status.PENDING)
+        return refuse_selected(
+            self,
+            request,
+            pending.select_related("family"),
+            action="refuse_selected",
+            title=_("Refuse the selected invitations"),
+            intro=_("These invitations will be refused, and each guardian who invited told why:"),
+            button=_("Refuse"),
+            decide=lambda item, reason: services.invitation_refuse(
+                invitation=item, decided_by=request.user, reason=reason
+            ),
+            done=_("Invitations refused."),
+            left=queryset.count() - pending.count(),
+        )

@@ -153,3 +153,37 @@ class DocumentUploadForm(forms.Form):
         except UploadRefused as refusal:
             raise forms.ValidationError(refusal.message, code="refused") from None
         return upload
+
+
+class InvitationForm(forms.Form):
+    """Famille → Responsables: another guardian of the family, to get a login of their own."""
+
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("Their identifier is sent there once the administrative staff have checked."),
+    )
+    students = forms.ModelMultipleChoiceField(
+        label=_("Children they are responsible for"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one child.")},
+    )
+
+    def __init__(self, *args, students, family, own_email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = family
+        self.own_email = own_email
+        self.fields["students"].queryset = students
+
+    def clean_email(self):
+        from family.services import invitation_problem
+
+        email = self.cleaned_data["email"].strip()
+        if self.own_email and email.lower() == self.own_email.lower():
+            raise forms.ValidationError(_("This is your own address: give the other guardian's."))
+        problem = invitation_problem(family=self.family, email=email)
+        if problem:
+            raise forms.ValidationError(problem)
+        return email

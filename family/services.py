@@ -35,6 +35,7 @@ from family.models import (
     DocumentType,
     Family,
     Guardian,
+    GuardianInvitation,
     RequestedValue,
     field_text,
     requested_field,
@@ -871,3 +872,130 @@ def family_anonymise(*, family: Family, actor) -> dict[str, int]:
         **counts,
     )
     return counts
+
+
+def invitation_problem(*, family, email: str, invitation=None) -> str | None:
+    """Why an invitation to this address cannot be sent (or validated) now, if it cannot."""
+    if login_email_taken(establishment_id=family.establishment_id, email=email):
+        return _("This e-mail address already has a login in this establishment.")
+    pending = GuardianInvitation.objects.filter(
+        family=family, email__iexact=email.strip(), status=GuardianInvitation.Status.PENDING
+    )
+    if invitation is not None:
+        pending = pending.exclude(pk=invitation.pk)
+    if pending.exists():
+        return _("An invitation to this address awaits validation.")
+    return None
+
+
+@transaction.atomic
+def invitation_send(
+    *, guardian: Guardian, last_name: str, first_name: str, email: str, students
+) -> GuardianInvitation:
+    """A guardian asks that another guardian of the family gets a login of their own, for the
+    students named (among those the guardian is responsible for): held for the staff."""
+    family = Family.objects.select_for_update(of=("self",)).get(pk=guardian.family_id)
+    email = email.strip()
+    problem = invitation_problem(family=family, email=email)
+    if problem:
+        raise FamilyError(problem)
+    invitation = GuardianInvitation.objects.create(
+        establishment_id=family.establishment_id,
+        family=family,
+        invited_by=guardian,
+        last_name=last_name.strip(),
+        first_name=first_name.strip(),
+        email=email,
+    )
+    invitation.students.set(students)
+    audit.record(
+        action="family.invitation.sent",
+        actor=guardian.user,
+        establishment_id=family.establishment_id,
+        obj=invitation,
+        email=email,
+        students=", ".join(str(student) for student in students),
+    )
+    return invitation
+
+
+def _pending_invitation(invitation) -> GuardianInvitation:
+    found = (
+        GuardianInvitation.objects.select_for_update(of=("self",))
+        .select_related("family__establishment", "invited_by__user")
+        .filter(pk=invitation.pk, status=GuardianInvitation.Status.PENDING)
+        .first()
+    )
+    if found is None:
+        raise FamilyError(_("This invitation has already been decided."))
+    return found
+
+
+@transaction.atomic
+def invitation_validate(*, invitation, decided_by, portal_url: str) -> Guardian:
+    """The staff checked the link: the invited person becomes a guardian of the family,
+    responsible for the students named, with a login whose identifier is mailed to them. The
+    family's other students stay with the guardians who had them (their list is written down
+    first, so that the newcomer does not inherit them)."""
+    from students.models import Student
+
+    invitation = _pending_invitation(invitation)
+    family = invitation.family
+    problem = invitation_problem(family=family, email=invitation.email, invitation=invitation)
+    if problem:
+        raise FamilyError(problem)
+    current = list(Guardian.objects.for_family(family))
+    for student in Student.objects.for_family(family).filter(responsible_guardians=None):
+        student.responsible_guardians.set(current)
+    guardian = Guardian.objects.create(
+        establishment_id=family.establishment_id,
+        family=family,
+        last_name=invitation.last_name,
+        first_name=invitation.first_name,
+        email=invitation.email,
+    )
+    for student in invitation.students.all():
+        student.responsible_guardians.add(guardian)
+    family_login_create(guardian=guardian, created_by=decided_by)
+    guardian.refresh_from_db()
+    family_login_send_identifier(guardian=guardian, portal_url=portal_url)
+    invitation.status = GuardianInvitation.Status.VALIDATED
+    invitation.guardian = guardian
+    invitation.decided_by = decided_by
+    invitation.decided_at = now()
+    invitation.save(update_fields=["status", "guardian", "decided_by", "decided_at"])
+    audit.record(
+        action="family.invitation.validated",
+        actor=decided_by,
+        establishment_id=family.establishment_id,
+        obj=invitation,
+    )
+    return guardian
+
+
+@transaction.atomic
+def invitation_refuse(*, invitation, decided_by, reason: str) -> GuardianInvitation:
+    """The staff refuse the link, with a reason mailed to the guardian who invited."""
+    if not reason.strip():
+        raise FamilyError(_("Give the reason of the refusal: it is sent to the family."))
+    invitation = _pending_invitation(invitation)
+    invitation.status = GuardianInvitation.Status.REFUSED
+    invitation.reason = reason.strip()
+    invitation.decided_by = decided_by
+    invitation.decided_at = now()
+    invitation.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit.record(
+        action="family.invitation.refused",
+        actor=decided_by,
+        establishment_id=invitation.establishment_id,
+        obj=invitation,
+        reason=invitation.reason,
+    )
+    if invitation.invited_by is not None:
+        mail_family(
+            invitation.family,
+            "invitation_refused",
+            {"invitation": invitation},
+            guardian=invitation.invited_by,
+        )
+    return invitation

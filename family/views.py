@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import family_only, public
 from accounts.headers import FILE_POLICY, PDF_POLICY
-from accounts.tenancy import get_object_for
+from accounts.tenancy import get_object_for, scoped
 from family import services
 from family.calendar import calendar_feed_delete, calendar_feed_renew, family_calendar
 from family.exceptions import FamilyError
-from family.forms import DocumentUploadForm, GuardianIdentityForm
-from family.models import CalendarFeed, Document, DocumentType
+from family.forms import DocumentUploadForm, GuardianIdentityForm, InvitationForm
+from family.models import CalendarFeed, Document, DocumentType, Guardian, GuardianInvitation
 from family.selectors import (
     document_slot,
     document_slots,
@@ -307,6 +307,49 @@ def calendar(request):
             if feed
             else "",
             "page_title": gettext_lazy("Calendar"),
+        },
+    )
+
+
+@family_only
+@require_http_methods(["GET", "POST"])
+def guardians(request):
+    """Famille → Responsables: who has a login of the family, and inviting another guardian
+    (a separated parent) to have their own, for the children named; the staff check the link
+    before the login is made."""
+    from students.models import Student
+
+    guardian = _guardian(request)
+    students = scoped(request, Student).order_by("first_name", "pk")
+    kwargs = {"students": students, "family": guardian.family, "own_email": request.user.email}
+    if request.method == "POST":
+        form = InvitationForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                services.invitation_send(guardian=guardian, **form.cleaned_data)
+            except FamilyError as error:
+                form.add_error("email", error.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Invitation sent to the administrative staff: once they have checked, "
+                        "%(email)s receives an identifier."
+                    )
+                    % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("family:guardians")
+    else:
+        form = InvitationForm(**kwargs)
+    return render(
+        request,
+        "family/guardians.html",
+        {
+            "form": form,
+            # How many, not who: each guardian's record is their own.
+            "logins": Guardian.objects.filter(family=guardian.family_id).exclude(user=None).count(),
+            "invitations": scoped(request, GuardianInvitation).prefetch_related("students"),
+            "page_title": gettext_lazy("Guardians"),
         },
     )
 

@@ -604,7 +604,7 @@ def _school_records(establishment: Establishment) -> None:
                 "comment": comment,
             },
         )
-    lucas = Student.objects.get(establishment=establishment, last_name="MARTIN")
+    lucas = Student.objects.get(establishment=establishment, last_name="MARTIN", first_name="Lucas")
     violin = _enrol(
         lucas,
         _course(
@@ -878,6 +878,60 @@ def _billing(conservatoire: Establishment, saint_jean: Establishment, today) -> 
         )
 
 
+def _separated_parents(conservatoire: Establishment, today: datetime.date) -> None:
+    """The MARTIN parents live apart: Béatrice (``bmartin1``) is responsible for Lucas and
+    Léa, Marc (``mmartin1``, a login of his own) for Lucas only, and pays the violin rental
+    invoiced to him. Jérémie ABARRE has invited Irina's mother, awaiting the staff."""
+    from family.services import invitation_send
+
+    martin = Family.objects.get(establishment=conservatoire, name="MARTIN")
+    beatrice = Guardian.objects.get(user__username=User.family_username(conservatoire, "bmartin1"))
+    lucas = Student.objects.get(family=martin, first_name="Lucas")
+    lea, _created = Student.objects.update_or_create(
+        establishment=conservatoire,
+        family=martin,
+        last_name="MARTIN",
+        first_name="Léa",
+        defaults={"birth_date": datetime.date(2017, 6, 9)},
+    )
+    user = _family_login(conservatoire, "mmartin1", "marc.martin@example.org")
+    marc, _created = Guardian.objects.update_or_create(
+        user=user,
+        defaults={
+            "establishment": conservatoire,
+            "family": martin,
+            "civility": choice(conservatoire, ChoiceKind.CIVILITY, "Monsieur"),
+            "last_name": "MARTIN",
+            "first_name": "Marc",
+            "email": "marc.martin@example.org",
+            "address": "27 boulevard Alexandre Martin",
+            "postal_code": "45000",
+            "city": "ORLEANS",
+        },
+    )
+    lucas.responsible_guardians.set([beatrice, marc])
+    lea.responsible_guardians.set([beatrice])
+    if not Invoice.objects.filter(family=martin, payer=marc).exists():
+        billing.invoice_import(
+            family=martin,
+            ledger=Ledger.RENTALS,
+            number=f"{today:%y}FC00900",
+            on=today,
+            label="Location violon 1/2",
+            lines=[("Location violon 1/2", Decimal("1"), Decimal("60.00"))],
+            payer=marc,  # made out to him, at his address
+        )
+    abarre = Guardian.objects.get(user__username=User.family_username(conservatoire, "abarre1"))
+    if not abarre.invitations_sent.exists():
+        invitation_send(
+            guardian=abarre,
+            last_name="ABARRE",
+            first_name="Nadia",
+            email="nadia.abarre@example.org",
+            students=list(Student.objects.filter(family=abarre.family_id)),
+        )
+
+
 @transaction.atomic
 def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     """Create or refresh the demo portal; return the logins to print."""
@@ -962,10 +1016,12 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     _calendar(conservatoire)
     _campaign(conservatoire, today)
     _billing(conservatoire, saint_jean, today)
+    _separated_parents(conservatoire, today)
 
     return [
         DemoLogin("portal", conservatoire.name, "abarre1", "Monsieur ABARRE Jérémie"),
         DemoLogin("portal", conservatoire.name, "bmartin1", "Madame MARTIN Béatrice"),
+        DemoLogin("portal", conservatoire.name, "mmartin1", "Monsieur MARTIN Marc"),
         DemoLogin("portal", saint_jean.name, "cdurand2", "Monsieur DURAND Claude"),
         DemoLogin("admin", conservatoire.name, "secretariat1", "secretariat"),
         DemoLogin("admin", saint_jean.name, "secretariat2", "secretariat"),

@@ -29,9 +29,18 @@ from tests.urlwalk import (
 )
 
 FAMILIES = ("family_a", "family_a2", "family_b", "family_c")
-# The samples of these arguments are Irina's (family A's first guardian only): family A's
-# second guardian, responsible for Paul, gets 404 where they appear.
-IRINAS = {"student_id", "enrolment_id", "evaluation_id", "absence_id", "performance_id", "slug"}
+# The samples of these arguments are Irina's, or the online payment the first guardian started
+# (family A's first guardian's only): family A's second guardian, responsible for Paul, gets
+# 404 where they appear.
+FIRST_GUARDIANS = {
+    "student_id",
+    "enrolment_id",
+    "evaluation_id",
+    "absence_id",
+    "performance_id",
+    "slug",
+    "reference",
+}
 # Views whose student sample is Paul's (both of family A's guardians are responsible for him).
 PAULS = {"reenrolment:waiting_answer"}
 STAFF_PERSONAS = ("staff_1", "staff_2", "superuser")
@@ -80,7 +89,7 @@ def expected_portal_statuses(
     if persona == "family_a":
         return {200, 405}  # every family page opens for its owner (405: a form's POST target)
     if persona == "family_a2":
-        if set(kwargs) & IRINAS and view_name not in PAULS:
+        if set(kwargs) & FIRST_GUARDIANS and view_name not in PAULS:
             return {404}  # a child of the family this guardian is not responsible for
         # The family's own objects, Paul's and the shared ones (302: the student list goes
         # straight to the only student this guardian sees).

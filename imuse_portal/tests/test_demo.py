@@ -117,7 +117,9 @@ def test_demo_is_idempotent(demo):
     before = counts()
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=io.StringIO())
-    assert counts() == before == [2, 6, 3, 3, 3, 9]  # 2 current, 6 past, 1 re-enrolled for
+    # 7 logins (6 of the guide, Marc MARTIN's), 4 guardians, 4 students (with Léa MARTIN); years:
+    # 2 current, 6 past, 1 re-enrolled for.
+    assert counts() == before == [2, 7, 3, 4, 4, 9]
 
 
 def test_demo_refuses_to_run_with_debug_off(db):
@@ -532,3 +534,18 @@ def test_abarre1_sees_the_guides_two_ledgers(demo):
     assert "04/12/2012 Chèque 12RC01724 – reçu, duplicata (PDF) 150,00 € non" in rentals
     assert "Montant total facturé 200,00 € Montant total réglé 150,00 € Solde -50,00 €" in rentals
     assert "Payer en ligne" in rentals
+
+
+def test_the_martin_parents_each_have_their_login(demo):
+    marc, _response = log_in("Conservatoire 1", "mmartin1")
+    home = page(marc.get("/")).text
+    assert "MARTIN Lucas" in home and "Léa" not in home
+    rentals = page(marc.get("/facturation/locations/")).text
+    assert "Location violon 1/2" in rentals and "60,00 €" in rentals
+    beatrice, _response = log_in("Conservatoire 1", "bmartin1")
+    home = page(beatrice.get("/")).text
+    assert "MARTIN Lucas" in home and "MARTIN Léa" in home
+    assert "Location violon 1/2" not in page(beatrice.get("/facturation/locations/")).text
+    responsables = page(beatrice.get("/famille/responsables/")).text
+    assert "La famille a 2 identifiants, dont le vôtre" in responsables
+    assert "Marc" not in responsables  # each guardian's record stays their own
