@@ -118,6 +118,11 @@ class World:
     invoice_a: object  # family A's rental invoice (200 €), part paid by payment_a (150 €)
     payment_a: object
     attempt_a: object  # an online payment family A started, not confirmed yet
+    # What family A's second guardian pays alone: a rental invoice (90 €), a receipt (40 €)
+    # and a credit note (50 €), hers only.
+    invoice_a2: object
+    payment_a2: object
+    credit_note_a2: object
     waiting_a: object  # Paul waiting for a seat of a time slot (a campaign over already)
 
     def users(self) -> dict[str, object | None]:
@@ -273,6 +278,7 @@ def world(db) -> World:
     waiting_a = make_waiting(make_campaign(establishment_1), family_a.students[1])
     make_waiting(make_campaign(establishment_2), family_c.students[0])
     billing = make_billing(family_a)
+    billing |= make_own_billing(family_a2)
     make_billing(family_c)
     Message.objects.all().delete()  # the world starts with an empty outbox
     return World(
@@ -328,6 +334,47 @@ def make_billing(persona) -> dict[str, object]:
         user=persona.user,
     )
     return {"invoice_a": invoice, "payment_a": payment, "attempt_a": attempt}
+
+
+def make_own_billing(persona) -> dict[str, object]:
+    """A separated parent's own rental ledger, in 2010: an invoice they pay (90 €), their
+    cheque (40 €) and a credit note (50 €), each made out to them."""
+    from billing import services as billing
+    from billing.models import DocumentKind, Invoice, InvoiceLine, Ledger, PaymentMode
+
+    family, guardian = persona.family, persona.guardian
+    invoice = billing.invoice_import(
+        family=family,
+        ledger=Ledger.RENTALS,
+        number="10FC00420",
+        on=datetime.date(2010, 12, 1),
+        label="facture alto",
+        lines=[("Location alto", Decimal("1"), Decimal("90.00"))],
+        payer=guardian,
+    )
+    payment = billing.payment_record(
+        family=family,
+        ledger=Ledger.RENTALS,
+        mode=PaymentMode.CHEQUE,
+        amount=Decimal("40.00"),
+        invoices=[invoice],
+        on=datetime.date(2010, 12, 5),
+        payer=guardian,
+    )
+    note = Invoice.objects.create(
+        establishment=family.establishment,
+        family=family,
+        ledger=Ledger.RENTALS,
+        kind=DocumentKind.CREDIT_NOTE,
+        corrects=invoice,
+        payer=guardian,
+        label="avoir alto",
+    )
+    InvoiceLine.objects.create(
+        invoice=note, description="Alto rendu", quantity=Decimal("1"), unit_price=Decimal("50")
+    )
+    note = billing.invoice_issue(invoice=note, on=datetime.date(2010, 12, 20))
+    return {"invoice_a2": invoice, "payment_a2": payment, "credit_note_a2": note}
 
 
 def make_campaign(establishment):

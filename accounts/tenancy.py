@@ -8,7 +8,8 @@
   reach none of its rows.
 * Within a family, each guardian's login reaches what concerns them (separated parents): a
   model names the path to its student (``tenant_student_path``: the students the guardian is
-  responsible for, or every student of the family when none is named), to its payer
+  responsible for, or every student of the family when none is named; with
+  ``tenant_student_optional``, rows of no student are everyone's), to its payer
   (``tenant_payer_path``: the guardian's, or the family's when none is set) or to its guardian
   (``tenant_guardian_path``: the guardian's own only); or defines ``tenant_guardian_q``.
 * ``scoped(request, model)`` and ``get_object_for(request, model, **lookup)``: the access helpers
@@ -60,13 +61,15 @@ def guardian_id_for(user) -> int | None:
 
 def visible_students(family_id: int, guardian_id: int) -> models.QuerySet:
     """The ids of the family's students a guardian is responsible for (a subquery): those
-    naming the guardian, and those naming nobody (every guardian of the family)."""
+    naming the guardian, and those naming none of the family's guardians (every guardian of
+    the family; a guardian of a family the student left counts for nothing)."""
     student = apps.get_model("students", "Student")
     through = student.responsible_guardians.through
-    named_others = through.objects.filter(student=models.OuterRef("pk")).exclude(
-        guardian=guardian_id
+    named = through.objects.filter(
+        student=models.OuterRef("pk"), guardian__family=models.OuterRef("family")
     )
-    named_self = through.objects.filter(student=models.OuterRef("pk"), guardian=guardian_id)
+    named_others = named.exclude(guardian=guardian_id)
+    named_self = named.filter(guardian=guardian_id)
     return (
         student.objects.filter(family=family_id)
         .filter(models.Exists(named_self) | ~models.Exists(named_others))
@@ -83,10 +86,10 @@ def guardian_q(model, family_id: int, guardian_id: int) -> models.Q | None:
         if student_path == "pk":
             conditions.append(models.Q(pk__in=students))
         else:
-            conditions.append(
-                models.Q(**{f"{student_path}__isnull": True})
-                | models.Q(**{f"{student_path}__in": students})
-            )
+            within = models.Q(**{f"{student_path}__in": students})
+            if getattr(model, "tenant_student_optional", False):
+                within |= models.Q(**{f"{student_path}__isnull": True})
+            conditions.append(within)
     payer_path = getattr(model, "tenant_payer_path", None)
     if payer_path is not None:
         conditions.append(

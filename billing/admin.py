@@ -414,6 +414,13 @@ class PaymentAdminForm(forms.ModelForm):
                         }
                     }
                 )
+            if invoice.payer_id != getattr(cleaned.get("payer"), "pk", None):
+                raise ValidationError(
+                    {
+                        "settles": gettext("%(invoice)s is not paid by the payer of this payment.")
+                        % {"invoice": invoice}
+                    }
+                )
         return cleaned
 
 

@@ -94,7 +94,7 @@ class Numbered(TenantModel):
     payer = models.ForeignKey(
         "family.Guardian",
         verbose_name=_("paid by"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -121,7 +121,7 @@ class Numbered(TenantModel):
     def clean(self):
         check_same_establishment(self, "family", "payer")
         if self.payer_id and self.family_id and self.payer.family_id != self.family_id:
-            raise ValidationError({"payer": _("The payer is a guardian of the family.")})
+            raise ValidationError({"payer": _("The payer must be a guardian of the family.")})
 
     def download_name(self) -> str:
         return f"{self.number}.pdf"
@@ -180,6 +180,10 @@ class Invoice(Numbered):
             raise ValidationError({"corrects": _("This invoice is another family's.")})
         if self.corrects_id and self.corrects.ledger != self.ledger:
             raise ValidationError({"corrects": _("This invoice is of the other ledger.")})
+        if self.corrects_id and self.corrects.payer_id != self.payer_id:
+            raise ValidationError(
+                {"payer": _("A credit note has the payer of the invoice it corrects.")}
+            )
 
     @property
     def is_credit_note(self) -> bool:
@@ -260,6 +264,16 @@ class Payment(Numbered):
         _("paid in at the bank"),
         default=False,
         help_text=_("To tick once the cheque or the cash is paid in at the bank (remise)."),
+    )
+    online_attempt = models.ForeignKey(
+        "PaymentAttempt",
+        verbose_name=_("online payment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="receipts",
+        help_text=_("The online payment it records (one receipt per payer of what it settled)."),
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -44,16 +45,55 @@ def _address_block(*lines: str) -> str:
 
 def family_billing_address(family: Family, payer=None) -> tuple[str, str]:
     """(name, address) the documents are made out to: the guardian who pays (``payer``), or
-    else the guardian who holds the family's login, or the first guardian."""
+    else the guardian who holds the family's login, or the first guardian. A document of the
+    whole family (no payer) whose guardians each have their own login is made out to the
+    family's name alone: every one of them reads it, and none reads another's address."""
     guardians = list(Guardian.objects.filter(family=family).select_related("civility"))
-    if not guardians:
-        return family.name, ""
     holder = next((g for g in guardians if payer is not None and g.pk == payer.pk), None)
-    holder = holder or next((g for g in guardians if g.user_id), guardians[0])
+    logins = [g for g in guardians if g.user_id]
+    if holder is None and (not guardians or len(logins) > 1):
+        return family.name, ""
+    holder = holder or (logins[0] if logins else guardians[0])
     civility = holder.civility.label if holder.civility_id else ""
     name = _address_block(f"{civility} {holder.full_name}")
     town = f"{holder.postal_code} {holder.city}"
     return name, _address_block(holder.address, town)
+
+
+def documents_made_over(*, family_id: int, holder: Guardian) -> int:
+    """A family gets a second login: its documents of the whole family (no payer) made out to
+    a guardian by name (issued while one login read everything) become ``holder``'s (the
+    guardian who held that login), so that the new login reads nobody's name or address.
+    Those made out to the family's name stay everyone's. What settles or corrects them (a
+    receipt, a credit note, drafts included) goes with them: a receipt always settles its
+    payer's invoices. Returns how many. (The caller holds the family's row lock.)"""
+    name = Family.objects.values_list("name", flat=True).get(pk=family_id)
+    shared_invoices = Invoice.objects.filter(family=family_id, payer=None)
+    shared_payments = Payment.objects.filter(family=family_id, payer=None)
+    invoices = set(
+        shared_invoices.exclude(number="").exclude(family_name=name).values_list("pk", flat=True)
+    )
+    payments = set(
+        shared_payments.exclude(number="").exclude(family_name=name).values_list("pk", flat=True)
+    )
+    while True:
+        more_payments = set(
+            shared_payments.filter(settlements__invoice__in=invoices).values_list("pk", flat=True)
+        )
+        more_invoices = set(
+            shared_invoices.filter(
+                Q(settlements__payment__in=payments)
+                | Q(corrects__in=invoices)
+                | Q(credit_notes__in=invoices)
+            ).values_list("pk", flat=True)
+        )
+        if more_payments <= payments and more_invoices <= invoices:
+            break
+        payments |= more_payments
+        invoices |= more_invoices
+    Invoice.objects.filter(pk__in=invoices).update(payer=holder)
+    Payment.objects.filter(pk__in=payments).update(payer=holder)
+    return len(invoices) + len(payments)
 
 
 def _lock_family(family_id: int) -> None:
@@ -149,9 +189,13 @@ def invoice_issue(*, invoice: Invoice, issued_by=None, on: date | None = None) -
         corrected = _lock_invoices([invoice.corrects_id])[0] if invoice.corrects_id else None
         if corrected is None or not corrected.is_issued or corrected.is_credit_note:
             raise BillingError(_("A credit note corrects an issued invoice."))
-        if corrected.family_id != invoice.family_id or corrected.ledger != invoice.ledger:
+        if (
+            corrected.family_id != invoice.family_id
+            or corrected.ledger != invoice.ledger
+            or corrected.payer_id != invoice.payer_id
+        ):
             raise BillingError(
-                _("A credit note corrects an invoice of the same family and ledger.")
+                _("A credit note corrects an invoice of the same family, ledger and payer.")
             )
         if total + credited_total(corrected) > corrected.total:
             raise BillingError(
@@ -191,6 +235,7 @@ def credit_note_for(*, invoice: Invoice, issued_by=None, label: str = "") -> Inv
         ledger=invoice.ledger,
         kind=DocumentKind.CREDIT_NOTE,
         corrects=invoice,
+        payer_id=invoice.payer_id,
         label=label or str(_("Credit note for %(number)s") % {"number": invoice.number}),
     )
     InvoiceLine.objects.create(
@@ -202,7 +247,10 @@ def credit_note_for(*, invoice: Invoice, issued_by=None, label: str = "") -> Inv
     return invoice_issue(invoice=note, issued_by=issued_by)
 
 
-def _check_settled(invoices, *, family_id: int, ledger: str) -> list[Invoice]:
+def _check_settled(invoices, *, family_id: int, ledger: str, payer_id: int | None) -> list:
+    """The invoices a payment may settle: issued invoices of its family and ledger, paid by
+    its payer (a guardian's receipt settles their invoices, the family's receipt the family's:
+    each guardian's balance adds up what they see)."""
     invoices = list(invoices)
     for invoice in invoices:
         if (
@@ -215,6 +263,10 @@ def _check_settled(invoices, *, family_id: int, ledger: str) -> list[Invoice]:
                 _("%(invoice)s is not an issued invoice of this family and ledger.")
                 % {"invoice": invoice}
             )
+        if invoice.payer_id != payer_id:
+            raise BillingError(
+                _("%(invoice)s is not paid by the payer of this payment.") % {"invoice": invoice}
+            )
     return invoices
 
 
@@ -222,8 +274,13 @@ def _check_settled(invoices, *, family_id: int, ledger: str) -> list[Invoice]:
 def payment_settle(*, payment: Payment, invoices) -> Decimal:
     """Shares a recorded payment among invoices, oldest first, each up to what is left to pay
     of it (the invoices locked meanwhile). Returns what is left over: paid on account."""
-    invoices = _check_settled(invoices, family_id=payment.family_id, ledger=payment.ledger)
-    locked = _lock_invoices(invoice.pk for invoice in invoices)
+    # Checked on the locked rows: a payer made over meanwhile is seen.
+    locked = _check_settled(
+        _lock_invoices(invoice.pk for invoice in invoices),
+        family_id=payment.family_id,
+        ledger=payment.ledger,
+        payer_id=payment.payer_id,
+    )
     left = payment.amount - sum((s.amount for s in payment.settlements.all()), Decimal("0.00"))
     for invoice in sorted(locked, key=lambda i: (i.date, i.pk)):
         share = min(left, invoice_remaining(invoice))
@@ -245,6 +302,7 @@ def payment_record(
     recorded_by=None,
     on: date | None = None,
     payer=None,
+    online_attempt=None,
 ) -> Payment:
     """A payment received: its receipt gets its number at once (dated ``on``, or today);
     ``payer``, the guardian who paid, alone sees it (None: the family's)."""
@@ -252,7 +310,9 @@ def payment_record(
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise BillingError(_("A payment is a positive amount in euros and cents."))
     _lock_family(family.pk)
-    invoices = _check_settled(invoices, family_id=family.pk, ledger=ledger)
+    invoices = _check_settled(
+        invoices, family_id=family.pk, ledger=ledger, payer_id=getattr(payer, "pk", None)
+    )
     payment = Payment(
         establishment_id=family.establishment_id,
         family=family,
@@ -262,6 +322,7 @@ def payment_record(
         label=label,
         date=on,
         payer=payer,
+        online_attempt=online_attempt,
     )
     payment_issue(payment=payment, recorded_by=recorded_by)
     payment_settle(payment=payment, invoices=invoices)
@@ -274,6 +335,7 @@ def payment_issue(*, payment: Payment, recorded_by=None) -> Payment:
     the admin's form calls it, then ``payment_settle``."""
     if payment.pk is not None or payment.is_issued:
         raise BillingError(_("This payment is already recorded."))
+    _lock_family(payment.family_id)
     _issue(payment, kind=DocumentKind.RECEIPT, on=payment.date or _today(), issued_by=recorded_by)
     audit.record(
         action="billing.payment.recorded",
@@ -444,23 +506,68 @@ def payment_confirm(*, confirmation: Confirmation) -> tuple[PaymentOutcome, Paym
         attempt.save(update_fields=["status", "transaction_id", "updated_at"])
         logger.info("billing.payment.declined %s", attempt.reference)
         return PaymentOutcome.DECLINED, attempt
-    # What the guardian who paid sees is settled: the family's invoices and theirs. The
-    # receipt is theirs alone when it settles their own invoices only.
-    guardian = Guardian.objects.filter(user=attempt.started_by_id).first()
-    invoices = open_invoices(family=attempt.family, ledger=attempt.ledger, guardian=guardian)
-    own = guardian is not None and invoices and all(i.payer_id == guardian.pk for i in invoices)
-    attempt.payment = payment_record(
-        family=attempt.family,
-        ledger=attempt.ledger,
-        mode=PaymentMode.ONLINE,
-        amount=attempt.amount,
-        label=str(_("Online payment %(transaction)s") % {"transaction": attempt.transaction_id}),
-        invoices=invoices,
-        payer=guardian if own else None,
-    )
+    attempt.payment = _record_online(attempt)[0]
     attempt.status = PaymentAttempt.Status.PAID
     attempt.save(update_fields=["status", "transaction_id", "payment", "updated_at"])
     return PaymentOutcome.PAID, attempt
+
+
+def _record_online(attempt: PaymentAttempt) -> list[Payment]:
+    """The receipts of a confirmed online payment. What the guardian who paid sees is
+    settled, oldest first: the family's invoices and their own. Each payer gets a receipt of
+    their own (so that the other guardian's balance does not count what they never saw);
+    what is paid beyond the invoices is the paying guardian's credit. A login that no longer
+    leads to a guardian pays the family's invoices only. The money is never lost: should
+    settling fail, the whole amount is recorded on account."""
+    _lock_family(attempt.family_id)
+    guardian = (
+        Guardian.objects.filter(user=attempt.started_by_id).first()
+        if attempt.started_by_id
+        else None
+    )
+    own = getattr(guardian, "pk", None)
+    shares: dict[int | None, tuple[list[Invoice], Decimal]] = {}
+    left = attempt.amount
+    for invoice in open_invoices(family=attempt.family, ledger=attempt.ledger, guardian=guardian):
+        if invoice.payer_id not in {None, own}:
+            continue  # another guardian's (reached only when no guardian is found)
+        share = min(left, invoice_remaining(invoice))
+        if share <= 0:
+            break
+        settled, amount = shares.get(invoice.payer_id, ([], Decimal("0.00")))
+        shares[invoice.payer_id] = (settled + [invoice], amount + share)
+        left -= share
+    if left > 0:
+        settled, amount = shares.get(own, ([], Decimal("0.00")))
+        shares[own] = (settled, amount + left)
+    record = {
+        "family": attempt.family,
+        "ledger": attempt.ledger,
+        "mode": PaymentMode.ONLINE,
+        "label": str(_("Online payment %(transaction)s") % {"transaction": attempt.transaction_id}),
+        "online_attempt": attempt,
+    }
+    try:
+        with transaction.atomic():
+            return [
+                payment_record(
+                    **record,
+                    amount=amount,
+                    invoices=settled,
+                    payer=guardian if payer_id is not None else None,
+                )
+                for payer_id, (settled, amount) in sorted(
+                    shares.items(), key=lambda item: item[0] or 0
+                )
+            ]
+    except BillingError as error:
+        logger.warning("billing.payment.on_account %s: %s", attempt.reference[:64], error.message)
+        return [payment_record(**record, amount=attempt.amount, payer=guardian)]
+
+
+def online_receipts(attempt: PaymentAttempt) -> list[Payment]:
+    """The receipts a paid attempt recorded (one per payer of the invoices it settled)."""
+    return list(attempt.receipts.order_by("pk"))
 
 
 def _refuse(confirmation: Confirmation, reason: str):
@@ -483,18 +590,36 @@ def family_billing_refusals(*, family: Family) -> list[str]:
     invoices = Invoice.objects.for_family(family)
     payments = Payment.objects.for_family(family)
     reasons = []
-    for ledger, ledger_label in Ledger.choices:
-        balance = statement(invoices=invoices, payments=payments, ledger=ledger).balance
-        if balance < 0:
-            reasons.append(
-                _("%(ledger)s: %(amount)s is still owed.")
-                % {"ledger": ledger_label, "amount": money(-balance)}
-            )
-        elif balance > 0:
-            reasons.append(
-                _("%(ledger)s: %(amount)s was paid in excess and is to be refunded first.")
-                % {"ledger": ledger_label, "amount": money(balance)}
-            )
+    # Each payer's balance on its own: a guardian's credit never makes up for the family's debt.
+    payers = [(None, "")] + [
+        (guardian.pk, str(guardian))
+        for guardian in Guardian.objects.filter(
+            Q(pk__in=invoices.exclude(payer=None).values("payer"))
+            | Q(pk__in=payments.exclude(payer=None).values("payer"))
+        ).order_by("pk")
+    ]
+    for payer_id, payer in payers:
+        for ledger, ledger_label in Ledger.choices:
+            balance = statement(
+                invoices=invoices.filter(payer=payer_id),
+                payments=payments.filter(payer=payer_id),
+                ledger=ledger,
+            ).balance
+            if payer:
+                ledger_label = _("%(ledger)s, paid by %(guardian)s") % {
+                    "ledger": ledger_label,
+                    "guardian": payer,
+                }
+            if balance < 0:
+                reasons.append(
+                    _("%(ledger)s: %(amount)s is still owed.")
+                    % {"ledger": ledger_label, "amount": money(-balance)}
+                )
+            elif balance > 0:
+                reasons.append(
+                    _("%(ledger)s: %(amount)s was paid in excess and is to be refunded first.")
+                    % {"ledger": ledger_label, "amount": money(balance)}
+                )
     # A payment started lately may still be confirmed by the provider (one left for a day
     # was abandoned on the card page): its money would come for a family nobody can reach.
     started = PaymentAttempt.objects.for_family(family).filter(

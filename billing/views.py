@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -189,9 +189,14 @@ def payment_confirm(request):
     if outcome == services.PaymentOutcome.DECLINED:
         messages.error(request, _("The payment was declined: nothing was charged."))
     else:
+        receipts = [payment.number for payment in services.online_receipts(attempt)]
         messages.success(
             request,
-            _("Thank you: your payment of %(amount)s is recorded, receipt %(number)s.")
-            % {"amount": money(attempt.amount), "number": attempt.payment.number},
+            ngettext(
+                "Thank you: your payment of %(amount)s is recorded, receipt %(numbers)s.",
+                "Thank you: your payment of %(amount)s is recorded, receipts %(numbers)s.",
+                len(receipts),
+            )
+            % {"amount": money(attempt.amount), "numbers": ", ".join(receipts)},
         )
     return HttpResponseRedirect(_ledger_url(attempt.ledger))

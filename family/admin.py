@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import audit
 from accounts.tenancy import TenantAdminMixin
@@ -148,6 +148,39 @@ class FamilyAdmin(TenantAdminMixin, admin.ModelAdmin):
                 )
 
 
+def second_login_messages(model_admin, request, guardian, user) -> None:
+    """After a login is made for a guardian of a family that had one: the students every
+    login reaches (those naming no guardian), in case the guardians are separated, and the
+    billing documents made out to the first guardian that became theirs alone."""
+    if Guardian.objects.filter(family=guardian.family_id).exclude(user=None).count() < 2:
+        return
+    shared = list(services.shared_students(guardian.family_id))
+    if shared:
+        model_admin.message_user(
+            request,
+            _(
+                "%(guardian)s's login reaches, as the family's other logins do, the students "
+                "who name no guardian responsible: %(students)s. If the guardians are "
+                "separated, tick on each student the guardians responsible for them."
+            )
+            % {"guardian": guardian, "students": ", ".join(str(student) for student in shared)},
+            messages.WARNING,
+        )
+    if getattr(user, "documents_made_over", 0):
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)s billing document of the whole family, made out to one of its "
+                "guardians, is now seen by the family's first login only.",
+                "%(count)s billing documents of the whole family, made out to one of its "
+                "guardians, are now seen by the family's first login only.",
+                user.documents_made_over,
+            )
+            % {"count": user.documents_made_over},
+            messages.INFO,
+        )
+
+
 @admin.register(Guardian)
 class GuardianAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["last_name", "first_name", "family", "email", "login", "establishment"]
@@ -179,6 +212,7 @@ class GuardianAdmin(TenantAdminMixin, admin.ModelAdmin):
                     % {"guardian": guardian, "identifier": user.identifier},
                     messages.SUCCESS,
                 )
+                second_login_messages(self, request, guardian, user)
 
     @admin.action(description=gettext_lazy("Send the identifier by e-mail"), permissions=["change"])
     def send_identifier(self, request, queryset):
@@ -776,13 +810,14 @@ class GuardianInvitationAdmin(TenantAdminMixin, admin.ModelAdmin):
         done = 0
         for invitation in queryset:
             try:
-                services.invitation_validate(
+                guardian = services.invitation_validate(
                     invitation=invitation, decided_by=request.user, portal_url=portal_url
                 )
             except FamilyError as error:
                 self.message_user(request, f"{invitation}: {error.message}", messages.ERROR)
             else:
                 done += 1
+                second_login_messages(self, request, guardian, guardian.user)
         if done:
             self.message_user(
                 request,

@@ -162,6 +162,7 @@ class InvitationForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     email = forms.EmailField(
         label=_("E-mail"),
+        max_length=254,
         help_text=_("Their identifier is sent there once the administrative staff have checked."),
     )
     students = forms.ModelMultipleChoiceField(

@@ -429,16 +429,23 @@ class Document(TenantModel):
     reason = models.TextField(_("reason of the refusal"), blank=True)
 
     tenant_family_path = "family"
-    # The family's own documents (no student) are every guardian's.
+    # The family's own documents (no student) are every guardian's once sent; a file imported
+    # and not sent yet is the guardian's who imported it.
     tenant_student_path = "student"
+    tenant_student_optional = True
+
+    @classmethod
+    def tenant_guardian_q(cls, guardian_id: int, students) -> Q:
+        return ~Q(status=cls.Status.DRAFT) | Q(uploaded_by__guardian=guardian_id)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [
-            # One file awaiting check, and one imported but not sent, per family document and
-            # per student document (two constraints each: a NULL student is never "equal").
+            # One file awaiting check per family document and per student document, and one
+            # imported but not sent per guardian's login (two constraints each: a NULL student
+            # is never "equal").
             models.UniqueConstraint(
                 fields=["family", "document_type"],
                 condition=Q(student__isnull=True, status="received"),
@@ -450,12 +457,12 @@ class Document(TenantModel):
                 name="document_one_received_per_student_type",
             ),
             models.UniqueConstraint(
-                fields=["family", "document_type"],
+                fields=["family", "document_type", "uploaded_by"],
                 condition=Q(student__isnull=True, status="draft"),
                 name="document_one_draft_per_family_type",
             ),
             models.UniqueConstraint(
-                fields=["student", "document_type"],
+                fields=["student", "document_type", "uploaded_by"],
                 condition=Q(student__isnull=False, status="draft"),
                 name="document_one_draft_per_student_type",
             ),

@@ -107,9 +107,10 @@ def _slots(types, documents) -> list[DocumentSlot]:
     return list(slots.values())
 
 
-def document_slots(*, family, student=None) -> list[DocumentSlot]:
+def document_slots(*, family, guardian, student=None) -> list[DocumentSlot]:
     """The documents asked of a family (``student=None``) or of one of its students, each with
-    its state and files; two queries whatever the number of files."""
+    its state and files as ``guardian`` reaches them (a file imported and not sent yet is the
+    guardian's who imported it); two queries whatever the number of files."""
     from family.models import Document, DocumentType
 
     holder = DocumentType.Holder.STUDENT if student is not None else DocumentType.Holder.FAMILY
@@ -118,23 +119,25 @@ def document_slots(*, family, student=None) -> list[DocumentSlot]:
             establishment=family.establishment_id, holder=holder, is_active=True
         )
     )
-    documents = Document.objects.filter(
-        family=family, student=student, document_type__in=[t.pk for t in types]
-    ).order_by("-uploaded_at", "-pk")
+    documents = (
+        Document.objects.for_family(family, guardian=guardian)
+        .filter(student=student, document_type__in=[t.pk for t in types])
+        .order_by("-uploaded_at", "-pk")
+    )
     return _slots(types, documents)
 
 
-def document_slots_among(*, family, student, document_types) -> list[DocumentSlot]:
+def document_slots_among(*, family, guardian, student, document_types) -> list[DocumentSlot]:
     """Some documents asked for (a campaign's): the family's ones and those of one of its
     students, each with its state and files; one query whatever their number."""
     from family.models import Document, DocumentType
 
     types = list(document_types)
-    documents = Document.objects.filter(
-        Q(student=None) | Q(student=student),
-        family=family,
-        document_type__in=[t.pk for t in types],
-    ).order_by("-uploaded_at", "-pk")
+    documents = (
+        Document.objects.for_family(family, guardian=guardian)
+        .filter(Q(student=None) | Q(student=student), document_type__in=[t.pk for t in types])
+        .order_by("-uploaded_at", "-pk")
+    )
     of_family = {t.pk for t in types if t.holder == DocumentType.Holder.FAMILY}
     return _slots(
         types,
@@ -142,13 +145,15 @@ def document_slots_among(*, family, student, document_types) -> list[DocumentSlo
     )
 
 
-def document_slot(*, family, student, document_type) -> DocumentSlot:
-    """One document asked for, with its files."""
+def document_slot(*, family, guardian, student, document_type) -> DocumentSlot:
+    """One document asked for, with its files as ``guardian`` reaches them."""
     from family.models import Document
 
-    documents = Document.objects.filter(
-        family=family, student=student, document_type=document_type
-    ).order_by("-uploaded_at", "-pk")
+    documents = (
+        Document.objects.for_family(family, guardian=guardian)
+        .filter(student=student, document_type=document_type)
+        .order_by("-uploaded_at", "-pk")
+    )
     return _slots([document_type], documents)[0]
 
 

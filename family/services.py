@@ -79,8 +79,14 @@ def login_email_taken(*, establishment_id: int, email: str, login: User | None =
 def family_login_create(*, guardian: Guardian, created_by=None) -> User:
     """Première connexion: the family's login, without a password (the family asks for one
     with "Générer un nouveau mot de passe"), e-mail taken from the guardian."""
+    from billing.services import documents_made_over
+
+    # The family first, as every write naming a family does; then the guardian's row alone.
+    Family.objects.select_for_update(of=("self",)).filter(pk=guardian.family_id).first()
     guardian = (
-        Guardian.objects.select_for_update().select_related("establishment").get(pk=guardian.pk)
+        Guardian.objects.select_for_update(of=("self",))
+        .select_related("establishment")
+        .get(pk=guardian.pk)
     )
     if guardian.user_id is not None:
         raise FamilyError(_("%(guardian)s already has a login.") % {"guardian": guardian})
@@ -110,6 +116,10 @@ def family_login_create(*, guardian: Guardian, created_by=None) -> User:
     except IntegrityError:
         # Another login with this identifier was made at the same instant.
         raise FamilyError(_("This login was just taken: try again.")) from None
+    holders = list(Guardian.objects.filter(family=guardian.family_id).exclude(user=None))
+    made_over = 0
+    if len(holders) == 1:  # the family's second login
+        made_over = documents_made_over(family_id=guardian.family_id, holder=holders[0])
     guardian.user = user
     guardian.save(update_fields=["user"])
     audit.record(
@@ -118,7 +128,9 @@ def family_login_create(*, guardian: Guardian, created_by=None) -> User:
         establishment_id=guardian.establishment_id,
         obj=user,
         identifier=user.identifier,
+        **({"documents_made_over": made_over} if made_over else {}),
     )
+    user.documents_made_over = made_over  # for the staff's message
     return user
 
 
@@ -210,7 +222,7 @@ def guardians_concerned(family, *, student=None, guardian=None):
     if guardian is not None:
         return guardians.filter(pk=guardian.pk)
     if student is not None:
-        named = student.responsible_guardians.values("pk")
+        named = student.responsible_guardians.filter(family=family).values("pk")
         if named.exists():
             return guardians.filter(pk__in=named)
     return guardians
@@ -497,7 +509,7 @@ def _lock_family(family_id: int) -> None:
 def _draft(document: Document) -> Document:
     """The imported file, locked, if it is still waiting to be sent."""
     draft = (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self",))  # never the shared document type
         .select_related("document_type")
         .filter(pk=document.pk, status=Document.Status.DRAFT)
         .first()
@@ -523,8 +535,9 @@ def document_import(
     try:
         with transaction.atomic():
             _lock_family(family.pk)
+            # The importing guardian's own file not sent yet (each guardian has theirs).
             for draft in Document.objects.select_for_update().filter(
-                **slot, status=Document.Status.DRAFT
+                **slot, status=Document.Status.DRAFT, uploaded_by=uploaded_by
             ):
                 draft.delete()
             return Document.objects.create(
@@ -582,8 +595,9 @@ def document_discard(*, document: Document) -> None:
 
 
 def _decide(document: Document) -> Document:
+    # The document's row alone: a family sending a file locks its family, then its documents.
     document = (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self",))
         .select_related("family")
         .filter(pk=document.pk, status=Document.Status.RECEIVED)
         .first()
@@ -824,6 +838,10 @@ def family_anonymise(*, family: Family, actor) -> dict[str, int]:
     for user in logins:
         names += [user.identifier, user.email, user.first_name, user.last_name]
         addresses.add(user.email)
+    invitations = GuardianInvitation.objects.for_family(family)
+    for invitation in invitations:
+        names += [invitation.last_name, invitation.first_name, invitation.email]
+        addresses.add(invitation.email)
     for part in anonymisation.parts():
         found = list(part.names(family=family))
         names += found
@@ -847,6 +865,8 @@ def family_anonymise(*, family: Family, actor) -> dict[str, int]:
     change_requests = ChangeRequest.objects.for_family(family)
     erased.personal["family.ChangeRequest"] = list(change_requests.values_list("pk", flat=True))
     change_requests.delete()
+    erased.personal["family.GuardianInvitation"] = list(invitations.values_list("pk", flat=True))
+    invitations.delete()
     renamed = _logins_erase(logins)
     for part in anonymisation.parts():
         erased.merge(part.anonymise(family=family, label=label, scrub=scrub))
@@ -858,6 +878,7 @@ def family_anonymise(*, family: Family, actor) -> dict[str, int]:
         "logins": len(logins),
         "documents": len(documents),
         "change_requests": len(erased.personal["family.ChangeRequest"]),
+        "invitations": len(erased.personal["family.GuardianInvitation"]),
         **erased.counts,
         "mails_dropped": _outbox_drop(addresses),
     }
@@ -894,11 +915,21 @@ def invitation_send(
 ) -> GuardianInvitation:
     """A guardian asks that another guardian of the family gets a login of their own, for the
     students named (among those the guardian is responsible for): held for the staff."""
+    from students.models import Student
+
     family = Family.objects.select_for_update(of=("self",)).get(pk=guardian.family_id)
+    if family.anonymised_at is not None:
+        raise FamilyError(_("This family's data has been erased."))
     email = email.strip()
     problem = invitation_problem(family=family, email=email)
     if problem:
-        raise FamilyError(problem)
+        raise FamilyError(problem, field="email")
+    students = list(students)
+    reached = set(
+        Student.objects.for_family(family, guardian=guardian).values_list("pk", flat=True)
+    )
+    if not students or any(student.pk not in reached for student in students):
+        raise FamilyError(_("Choose among the children you are responsible for."), field="students")
     invitation = GuardianInvitation.objects.create(
         establishment_id=family.establishment_id,
         family=family,
@@ -919,6 +950,13 @@ def invitation_send(
     return invitation
 
 
+def shared_students(family):
+    """The family's students that name none of its guardians: every guardian reaches them."""
+    from students.models import Student
+
+    return Student.objects.for_family(family).exclude(responsible_guardians__family=family)
+
+
 def _pending_invitation(invitation) -> GuardianInvitation:
     found = (
         GuardianInvitation.objects.select_for_update(of=("self",))
@@ -933,31 +971,60 @@ def _pending_invitation(invitation) -> GuardianInvitation:
 
 @transaction.atomic
 def invitation_validate(*, invitation, decided_by, portal_url: str) -> Guardian:
-    """The staff checked the link: the invited person becomes a guardian of the family,
-    responsible for the students named, with a login whose identifier is mailed to them. The
-    family's other students stay with the guardians who had them (their list is written down
-    first, so that the newcomer does not inherit them)."""
+    """The staff checked the link: the invited person becomes a guardian of the family
+    (the family's record of them when it has one with this address and no login), responsible
+    for the students named that are still the family's, with a login whose identifier is
+    mailed to them. The family's other students stay with the guardians who had them (their
+    list is written down first, so that the newcomer does not inherit them)."""
     from students.models import Student
 
+    family_id = (
+        GuardianInvitation.objects.filter(pk=invitation.pk)
+        .values_list("family_id", flat=True)
+        .first()
+    )
+    if family_id is None:  # deleted meanwhile (its family anonymised)
+        raise FamilyError(_("This invitation has already been decided."))
+    # The family first, as every write naming a family does (invitations, documents, billing).
+    family = Family.objects.select_for_update(of=("self",)).get(pk=family_id)
     invitation = _pending_invitation(invitation)
-    family = invitation.family
+    if family.anonymised_at is not None:
+        raise FamilyError(_("This family's data has been erased."))
     problem = invitation_problem(family=family, email=invitation.email, invitation=invitation)
     if problem:
         raise FamilyError(problem)
-    current = list(Guardian.objects.for_family(family))
-    for student in Student.objects.for_family(family).filter(responsible_guardians=None):
-        student.responsible_guardians.set(current)
-    guardian = Guardian.objects.create(
-        establishment_id=family.establishment_id,
-        family=family,
-        last_name=invitation.last_name,
-        first_name=invitation.first_name,
-        email=invitation.email,
+    students = Student.objects.for_family(family).filter(pk__in=invitation.students.values("pk"))
+    if invitation.invited_by is not None:
+        students = students.filter(
+            pk__in=Student.objects.for_family(family, guardian=invitation.invited_by).values("pk")
+        )
+    students = list(students)
+    if not students:
+        raise FamilyError(
+            _("None of the children named is still in the care of the guardian who invited.")
+        )
+    guardian = (
+        Guardian.objects.for_family(family)
+        .filter(email__iexact=invitation.email, user=None)
+        .order_by("pk")
+        .first()
     )
-    for student in invitation.students.all():
+    current = list(Guardian.objects.for_family(family).exclude(pk=getattr(guardian, "pk", None)))
+    for student in shared_students(family):
+        student.responsible_guardians.set(current)
+    if guardian is None:
+        guardian = Guardian.objects.create(
+            establishment_id=family.establishment_id,
+            family=family,
+            last_name=invitation.last_name,
+            first_name=invitation.first_name,
+            email=invitation.email,
+        )
+    for student in students:
         student.responsible_guardians.add(guardian)
-    family_login_create(guardian=guardian, created_by=decided_by)
+    user = family_login_create(guardian=guardian, created_by=decided_by)
     guardian.refresh_from_db()
+    guardian.user = user  # with what the login's making changed (``documents_made_over``)
     family_login_send_identifier(guardian=guardian, portal_url=portal_url)
     invitation.status = GuardianInvitation.Status.VALIDATED
     invitation.guardian = guardian
@@ -969,6 +1036,7 @@ def invitation_validate(*, invitation, decided_by, portal_url: str) -> Guardian:
         actor=decided_by,
         establishment_id=family.establishment_id,
         obj=invitation,
+        students=", ".join(str(student) for student in students),
     )
     return guardian
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import family_only, public
 from accounts.headers import FILE_POLICY, PDF_POLICY
-from accounts.tenancy import get_object_for, scoped
+from accounts.tenancy import get_object_for, guardian_id_for, scoped
 from family import services
 from family.calendar import calendar_feed_delete, calendar_feed_renew, family_calendar
 from family.exceptions import FamilyError
@@ -105,7 +105,7 @@ def documents(request):
         request,
         "family/documents.html",
         {
-            "slots": document_slots(family=guardian.family),
+            "slots": document_slots(family=guardian.family, guardian=guardian),
             "page_title": gettext_lazy("Documents provided"),
         },
     )
@@ -177,12 +177,15 @@ def document_page(request, *, family, student, document_type, template: str, con
     page showed (``document``), so that a stale tab never sends a file the family did not see.
     Each answer redirects, so that reloading the page never sends anything twice.
     """
+    guardian = guardian_id_for(request.user)
     form = DocumentUploadForm()
     back = _return_url(request)
     here = f"{request.path}?{urlencode({'retour': back})}" if back else request.path
     if request.method == "POST":
         action = request.POST.get("action", "import")
-        slot = document_slot(family=family, student=student, document_type=document_type)
+        slot = document_slot(
+            family=family, guardian=guardian, student=student, document_type=document_type
+        )
         try:
             if action == "import":
                 form = DocumentUploadForm(
@@ -231,7 +234,9 @@ def document_page(request, *, family, student, document_type, template: str, con
         except FamilyError as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(here)
-    slot = document_slot(family=family, student=student, document_type=document_type)
+    slot = document_slot(
+        family=family, guardian=guardian, student=student, document_type=document_type
+    )
     return render(
         request,
         template,
@@ -328,7 +333,7 @@ def guardians(request):
             try:
                 services.invitation_send(guardian=guardian, **form.cleaned_data)
             except FamilyError as error:
-                form.add_error("email", error.message)
+                form.add_error(error.field, error.message)
             else:
                 messages.success(
                     request,

@@ -30,7 +30,15 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry
 from billing.models import Invoice, Payment, PaymentAttempt, Settlement
 from billing.templatetags.billing import money
-from family.models import ChangeRequest, ChoiceItem, Document, Family, Guardian, requested_field
+from family.models import (
+    ChangeRequest,
+    ChoiceItem,
+    Document,
+    Family,
+    Guardian,
+    GuardianInvitation,
+    requested_field,
+)
 from reenrolment.models import Choice, ReenrolmentRequest, WaitingEntry
 from students.models import Absence, Enrolment, Evaluation, Performance, SchoolLevel, Student
 from students.templatetags.school import hhmm
@@ -364,6 +372,26 @@ def _reenrolment_rows(requests) -> list[list[Value]]:
     ]
 
 
+def _invitation_rows(invitations) -> list[list[Value]]:
+    return [
+        [
+            of(invitation, "created_at"),
+            of(invitation, "last_name"),
+            of(invitation, "first_name"),
+            of(invitation, "email"),
+            plain(
+                "students",
+                _("Students"),
+                ", ".join(student.full_name for student in invitation.students.all()),
+            ),
+            of(invitation, "status"),
+            of(invitation, "decided_at"),
+            of(invitation, "reason"),
+        ]
+        for invitation in invitations
+    ]
+
+
 def _invoice_rows(invoices) -> list[list[Value]]:
     return [
         [
@@ -457,7 +485,12 @@ def _audit_rows(entries, login_ids: set[int]) -> list[list[Value]]:
 
 
 def _audit_entries(
-    family: Family, refs: dict[str, list], login_ids: set[int], *, whole_family: bool
+    family: Family,
+    refs: dict[str, list],
+    login_ids: set[int],
+    *,
+    whole_family: bool,
+    others: dict[str, list],
 ):
     """The audit log's entries about the family: its own requests (made with its logins) and
     what was done to its records (the staff's decisions, its documents read by the staff),
@@ -465,7 +498,11 @@ def _audit_entries(
     included: the entries tied to the family."""
     query = Q(actor__in=login_ids)
     if whole_family:
-        query |= Q(family_id=family.pk)
+        # Not what was done to another guardian's record or login (``others``).
+        tied = Q(family_id=family.pk)
+        for label, pks in others.items():
+            tied &= ~Q(object_type=label, object_id__in=[str(pk) for pk in pks])
+        query |= tied
     for label, pks in refs.items():
         if pks:
             query |= Q(object_type=label, object_id__in=[str(pk) for pk in pks])
@@ -534,6 +571,11 @@ def family_data(family: Family, guardian=None) -> FamilyData:
         .select_related("content_type")
         .order_by("created_at", "pk")
     )
+    invitations = list(
+        GuardianInvitation.objects.for_family(family, guardian=guardian)
+        .prefetch_related("students")
+        .order_by("created_at", "pk")
+    )
     choice_labels = {
         item.pk: str(item) for item in ChoiceItem.objects.for_establishment(establishment)
     }
@@ -573,6 +615,7 @@ def family_data(family: Family, guardian=None) -> FamilyData:
         "students.Student": [student.pk for student in students],
         "students.Enrolment": [enrolment.pk for enrolment in enrolments],
         "family.Document": [document.pk for document in documents],
+        "family.GuardianInvitation": [invitation.pk for invitation in invitations],
         "reenrolment.ReenrolmentRequest": [request.pk for request in reenrolments],
         "billing.Invoice": [invoice.pk for invoice in invoices],
         "billing.Payment": [payment.pk for payment in payments],
@@ -585,11 +628,21 @@ def family_data(family: Family, guardian=None) -> FamilyData:
         }
     )
     # A family's entries about records deleted since are the family's when one login reads
-    # everything; with a login per guardian, each reads the entries about what they reach.
-    whole_family = guardian is None or not (
-        Guardian.objects.for_family(family).exclude(pk=guardian.pk).exclude(user=None).exists()
+    # everything (but what was done to another guardian's record); with a login per
+    # guardian, each reads the entries about what they reach.
+    other_guardians = (
+        list(Guardian.objects.for_family(family).exclude(pk=guardian.pk).values("pk", "user"))
+        if guardian is not None
+        else []
     )
-    audit_entries = list(_audit_entries(family, refs, login_ids, whole_family=whole_family))
+    whole_family = not any(other["user"] for other in other_guardians)
+    others = {
+        "family.Guardian": [other["pk"] for other in other_guardians],
+        "accounts.User": [other["user"] for other in other_guardians if other["user"]],
+    }
+    audit_entries = list(
+        _audit_entries(family, refs, login_ids, whole_family=whole_family, others=others)
+    )
 
     by_enrolment_student = _by_student(enrolments, lambda e: e.student_id)
     by_evaluation_student = _by_student(evaluations, lambda e: e.enrolment.student_id)
@@ -645,6 +698,11 @@ def family_data(family: Family, guardian=None) -> FamilyData:
                         "reenrolment_requests",
                         _("Re-enrolment requests"),
                         _reenrolment_rows(reenrolments),
+                    ),
+                    Table(
+                        "invitations",
+                        _("Guardians you invited"),
+                        _invitation_rows(invitations),
                     ),
                 ],
             ),

@@ -921,6 +921,16 @@ def _separated_parents(conservatoire: Establishment, today: datetime.date) -> No
             lines=[("Location violon 1/2", Decimal("1"), Decimal("60.00"))],
             payer=marc,  # made out to him, at his address
         )
+    if not Invoice.objects.filter(family=martin, number=f"{today:%y}FC00901").exists():
+        billing.invoice_import(
+            family=martin,
+            ledger=Ledger.RENTALS,
+            number=f"{today:%y}FC00901",
+            on=today,
+            label="Location pupitre",
+            lines=[("Location pupitre", Decimal("1"), Decimal("25.00"))],
+            # The family's (no payer): both parents see it; made out to "MARTIN", no address.
+        )
     abarre = Guardian.objects.get(user__username=User.family_username(conservatoire, "abarre1"))
     if not abarre.invitations_sent.exists():
         invitation_send(

@@ -7,9 +7,12 @@ class ReenrolmentConfig(AppConfig):
     verbose_name = _("Re-enrolment")
 
     def ready(self):
+        from django.db.models.signals import pre_delete
+
         from accounts import admin_queue
         from family import anonymisation
         from reenrolment import services
+        from reenrolment.models import ReenrolmentRequest
         from reenrolment.selectors import requests_to_decide_count
 
         anonymisation.register(
@@ -21,6 +24,11 @@ class ReenrolmentConfig(AppConfig):
             )
         )
 
+        pre_delete.connect(
+            services.request_deleted,
+            sender=ReenrolmentRequest,
+            dispatch_uid="reenrolment.request_deleted",
+        )
         admin_queue.register(
             admin_queue.Queue(
                 _("Re-enrolments to validate"),

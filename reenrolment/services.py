@@ -346,6 +346,23 @@ def request_refuse(*, request: ReenrolmentRequest, decided_by, reason: str) -> N
     _tell_family(request, "reenrolment_outcome")
 
 
+def request_deleted(sender, instance: ReenrolmentRequest, **kwargs) -> None:
+    """``pre_delete``: a request deleted with its student or its family (the admin's deletion)
+    gives back the seats it held and a seat it was offered, to the first students waiting,
+    under the same locks as a refusal (the request's row, then its slots)."""
+    request = (
+        ReenrolmentRequest.objects.select_for_update(of=("self",)).filter(pk=instance.pk).first()
+    )
+    if request is None:
+        return
+    held = []
+    if request.status in {ReenrolmentRequest.Status.SUBMITTED, ReenrolmentRequest.Status.VALIDATED}:
+        held = list(request.choices.exclude(slot=None).values_list("slot_id", flat=True))
+    slots = waiting.lock_slots([*held, *waiting.active_slot_ids(request)])
+    waiting.withdraw_all(request, slots=slots, ended_by=None)
+    waiting.release(slots, held)
+
+
 def family_reenrolment_refusals(*, family) -> list[str]:
     """Why the re-enrolment app refuses to anonymise a family now: a request awaiting the
     staff's decision, or one the family is filling in while its campaign is open (the family

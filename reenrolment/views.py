@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import family_only
-from accounts.tenancy import get_object_for, scoped
+from accounts.tenancy import get_object_for, guardian_id_for, scoped
 from family.forms import GuardianIdentityForm
 from family.selectors import (
     document_slots_among,
@@ -399,9 +399,10 @@ def authorisations(request, student, campaign, reenrolment):
     return {"form": form}, False
 
 
-def _required_slots(campaign, student):
+def _required_slots(request, campaign, student):
     return document_slots_among(
         family=student.family,
+        guardian=guardian_id_for(request.user),
         student=student,
         document_types=campaign.required_documents.filter(is_active=True),
     )
@@ -409,7 +410,7 @@ def _required_slots(campaign, student):
 
 def documents(request, student, campaign, reenrolment):
     """3: the documents the campaign requires, sent as in Documents fournis."""
-    slots = _required_slots(campaign, student)
+    slots = _required_slots(request, campaign, student)
     missing = [slot for slot in slots if slot.state not in {"received", "accepted"}]
     if request.method == "POST":
         if not missing or request.POST.get("go") == "previous":

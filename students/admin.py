@@ -33,8 +33,25 @@ class SchoolYearAdmin(TenantAdminMixin, admin.ModelAdmin):
     search_fields = ["label"]
 
 
+class StudentAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        family = cleaned.get("family")
+        guardians = cleaned.get("responsible_guardians") or []
+        if family is not None and any(g.family_id != family.pk for g in guardians):
+            self.add_error(
+                "responsible_guardians",
+                _(
+                    "The guardians ticked are those of the student's former family: untick "
+                    "them, save, then tick the guardians of its new family."
+                ),
+            )
+        return cleaned
+
+
 @admin.register(Student)
 class StudentAdmin(TenantAdminMixin, admin.ModelAdmin):
+    form = StudentAdminForm
     list_display = ["last_name", "first_name", "birth_date", "family", "establishment"]
     list_filter = ["establishment"]
     search_fields = ["last_name", "first_name", "family__name"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import family_only
-from accounts.tenancy import get_object_for
+from accounts.tenancy import get_object_for, guardian_id_for
 from family.models import DocumentType
 from family.selectors import document_slots, pending_request_for, pending_values
 from family.services import change_request_submit
@@ -154,7 +154,9 @@ def student_documents(request, student_id: int):
         "students/documents.html",
         {
             **file_context(request, student, "documents"),
-            "slots": document_slots(family=student.family, student=student),
+            "slots": document_slots(
+                family=student.family, guardian=guardian_id_for(request.user), student=student
+            ),
             "page_title": titled(student, _("Documents provided")),
         },
     )

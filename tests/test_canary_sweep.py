@@ -6,8 +6,11 @@ Each row's text fields are rewritten to ``canary_<owner>_<model><pk>``, the owne
 family the row belongs to (``fa``, ``fb``, ``fc``) or, for what an establishment shares with its
 families (courses, teachers, document types...), the establishment (``e1``, ``e2``). Family A
 may read ``fa`` and ``e1``; staff of establishment 1 read ``fa``, ``fb`` and ``e1``; and so on.
-Family A has two guardians with a login of their own: its rows only the first reaches (Irina's,
-the first's own record) are ``fa1``, those only the second reaches ``fa2``.
+Family A has two guardians with a login of their own: its rows that are one guardian's only
+(Irina's, a guardian's own record, login, invoices, receipts, invitations, online payments,
+files not sent yet) are ``fa1`` or ``fa2``, read from the rows themselves and not from the
+tenancy layer under test; a billing document's name and address carry the canary of whom it
+was made out to, so that a document one guardian reads and naming the other is caught.
 """
 
 from __future__ import annotations
@@ -127,27 +130,81 @@ def _emails(model):
 
 
 def _guardian_owners(world, model) -> dict[int, str]:
-    """Family A's rows of a model reached by one of its two guardians only: ``fa1`` or
-    ``fa2``."""
-    if model._meta.label == "accounts.User":  # each guardian's own login
-        return {world.family_a.user.pk: "fa1", world.family_a2.user.pk: "fa2"}
-    manager = model._default_manager
+    """Family A's rows of a model that belong to one of its two guardians only, ``fa1`` or
+    ``fa2``, read from the rows themselves (never from the tenancy layer the sweep checks): a
+    row of Irina (whose only guardian is the first), a row paid by or held by one guardian, a
+    change asked about one's record, a file one imported and has not sent."""
+    first, second = world.family_a.guardian, world.family_a2.guardian
+    by_guardian = {first.pk: "fa1", second.pk: "fa2"}
+    by_login = {first.user_id: "fa1", second.user_id: "fa2"}
+    irina = world.family_a.students[0].pk
+    label = model._meta.label
+    if label == "accounts.User":  # each guardian's own login
+        return by_login
     path = _family_path(model)
-    if not hasattr(manager, "for_family") or path is None:
+    if path is None:
         return {}
-    family = world.family_a.family
-    first = set(
-        manager.for_family(family, guardian=world.family_a.guardian).values_list("pk", flat=True)
-    )
-    second = set(
-        manager.for_family(family, guardian=world.family_a2.guardian).values_list("pk", flat=True)
-    )
-    return dict.fromkeys(first - second, "fa1") | dict.fromkeys(second - first, "fa2")
+    rows = model._default_manager.filter(**{path: world.family_a.family.pk})
+    owners: dict[int, str] = {}
+    student_path = getattr(model, "tenant_student_path", None)
+    if student_path is not None:
+        for pk, student in rows.values_list("pk", student_path):
+            if student == irina:
+                owners[pk] = "fa1"
+    for attribute in ("tenant_payer_path", "tenant_guardian_path"):
+        guardian_path = getattr(model, attribute, None)
+        if guardian_path is not None:
+            for pk, guardian in rows.values_list("pk", guardian_path):
+                if guardian in by_guardian:
+                    owners[pk] = by_guardian[guardian]
+    if label == "family.ChangeRequest":
+        for request in rows:
+            record = request.content_type.model_class()
+            if record.__name__ == "Guardian" and request.object_id in by_guardian:
+                owners[request.pk] = by_guardian[request.object_id]
+            elif record.__name__ == "Student" and request.object_id == irina:
+                owners[request.pk] = "fa1"
+    if label == "family.Document":
+        drafts = rows.filter(status="draft").values_list("pk", "uploaded_by")
+        owners.update({pk: by_login[login] for pk, login in drafts if login in by_login})
+    return owners
+
+
+def _snapshot_owners(world) -> dict[tuple[str, int], str]:
+    """Whom each issued billing document of family A is made out to, read from the name it
+    was issued with (before planting): a guardian (``fa1``, ``fa2``: their name and address
+    are on it) or the family (``fa``). The planted name and address then carry that owner,
+    so that a document one guardian reads and naming the other is caught, whatever its payer."""
+    from billing.models import Invoice, Payment
+
+    guardians = {
+        world.family_a.guardian.full_name: "fa1",
+        world.family_a2.guardian.full_name: "fa2",
+    }
+    owners = {}
+    for model in (Invoice, Payment):
+        issued = model._default_manager.filter(family=world.family_a.family).exclude(number="")
+        for pk, name in issued.values_list("pk", "family_name"):
+            owner = next((o for full, o in guardians.items() if name.endswith(full)), "fa")
+            owners[(model._meta.label, pk)] = owner
+    return owners
+
+
+def _child_guardian_owners(world, model) -> dict[int, str]:
+    """Rows reached through their parent (an invoice's lines, a payment's settlements): their
+    parent's guardian owner."""
+    for parent in model._meta.concrete_fields:
+        if parent.is_relation and parent.many_to_one and _has_establishment(parent.related_model):
+            owners = _guardian_owners(world, parent.related_model)
+            rows = model._default_manager.values_list("pk", parent.attname)
+            return {pk: owners[parent_pk] for pk, parent_pk in rows if parent_pk in owners}
+    return {}
 
 
 def plant(world) -> int:
     """Every text of every tenant row rewritten with its owner's canary; the count of texts."""
     families, establishments = _owners(world)
+    snapshots = _snapshot_owners(world)
     planted = 0
     for model in apps.get_models():
         if model._meta.app_label not in PROJECT_APPS or model._meta.label in NOT_PLANTED_MODELS:
@@ -158,7 +215,11 @@ def plant(world) -> int:
         establishment_path, path = paths
         columns = ["pk", establishment_path] + ([path] if path else [])
         json_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
-        by_guardian = _guardian_owners(world, model)
+        by_guardian = (
+            _guardian_owners(world, model)
+            if _has_establishment(model)
+            else _child_guardian_owners(world, model)
+        )
         for row in model._default_manager.values_list(*columns):
             pk, establishment_id = row[0], row[1]
             family_id = row[2] if path else None
@@ -181,6 +242,11 @@ def plant(world) -> int:
                     *(f.name for f in json_fields)
                 )[0]
                 values |= {name: _plant_json(value, text) for name, value in current.items()}
+            snapshot = snapshots.get((model._meta.label, pk))
+            if snapshot is not None:
+                values |= dict.fromkeys(
+                    ("family_name", "family_address"), f"canary_{snapshot}_snap{pk}"
+                )
             model._default_manager.filter(pk=pk).update(**values)
             planted += len(values)
     return planted
@@ -240,6 +306,21 @@ def sweep_portal(world, sweep: Sweep) -> None:
                 response = client.get(url + query)
                 if route.rule == PUBLIC or response.status_code in {200, 404}:
                     sweep.check(persona, f"GET {url}{query}", readable(response))
+        # Every duplicate of family A: those both guardians read, and each one's own.
+        for url in _family_a_duplicates(world):
+            response = client.get(url)
+            sweep.check(persona, f"GET {url} ({response.status_code})", readable(response))
+
+
+def _family_a_duplicates(world) -> list[str]:
+    from billing.models import Invoice, Payment
+
+    family = world.family_a.family
+    invoices = Invoice.objects.filter(family=family).exclude(number="")
+    payments = Payment.objects.filter(family=family).exclude(number="")
+    return [reverse("billing:invoice_pdf", args=[i.pk]) for i in invoices] + [
+        reverse("billing:payment_pdf", args=[p.pk]) for p in payments
+    ]
 
 
 def mail_family_a(world) -> None:

@@ -101,6 +101,30 @@ def expected_portal_statuses(
     return {200, 302, 405}
 
 
+def test_a_guardians_own_billing_documents_are_theirs_alone(world):
+    """Family A's second guardian's invoice, credit note and receipt (the URL samples are the
+    family's shared ones): she opens them; the first guardian and every other family get 404,
+    staff 403."""
+    urls = [
+        reverse("billing:invoice_pdf", args=[world.invoice_a2.pk]),
+        reverse("billing:invoice_pdf", args=[world.credit_note_a2.pk]),
+        reverse("billing:payment_pdf", args=[world.payment_a2.pk]),
+    ]
+    failures = []
+    for persona, user in world.users().items():
+        expected = {
+            "anonymous": 302,
+            "family_a2": 200,
+            **dict.fromkeys(STAFF_PERSONAS, 403),
+        }.get(persona, 404)
+        client = client_for(user)
+        for url in urls:
+            status = consumed(client.get(url)).status_code
+            if status != expected:
+                failures.append(f"{persona} GET {url}: {status}, expected {expected}")
+    assert failures == []
+
+
 def test_portal_rules_hold_for_every_persona(world):
     failures = []
     checked = 0

@@ -247,6 +247,9 @@ def test_the_ledger_csv_holds_the_establishments_documents_only(world):
     lines = text.strip().splitlines()
     assert lines[0].startswith("Date;Famille;Mode de règlement;Numéro d'opération")
     assert lines[1:] == [
+        "01/12/2010;ABARRE;;10FC00420;facture alto;90,00;;",
+        "05/12/2010;ABARRE;Chèque;10RC00001;;;40,00;non",
+        "20/12/2010;ABARRE;;10AV00001;avoir alto;-50,00;;",
         "04/12/2012;ABARRE;;12FC01785;facture;200,00;;",
         "04/12/2012;ABARRE;Chèque;12RC01724;;;150,00;non",
     ]

@@ -164,7 +164,7 @@ def test_a_hand_written_credit_note_may_not_exceed_the_invoice_nor_cross_ledgers
         corrects=invoice,
     )
     InvoiceLine.objects.create(invoice=other_ledger, description="Geste", unit_price=Decimal("5"))
-    with pytest.raises(BillingError, match="même famille et du même compte"):
+    with pytest.raises(BillingError, match="même famille, du même compte et du même payeur"):
         services.invoice_issue(invoice=other_ledger)
     with pytest.raises(ValidationError):
         other_ledger.full_clean()

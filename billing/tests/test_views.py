@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from billing import pdf, services
-from billing.models import Ledger
+from billing.models import Invoice, Ledger, Payment
 from billing.tests.test_numbering import draft
 from conftest import client_for, require
 from tests.html import page
@@ -64,25 +64,51 @@ def test_an_unknown_ledger_is_404(world):
     assert response.status_code == 404
 
 
+def _c_document(world, model, number):
+    return model.objects.get(family=world.family_c.family, number=number)
+
+
 def test_the_invoice_duplicate_reads_back_with_its_number_family_and_totals(world):
-    response = client_for(world.family_a.user).get(
-        reverse("billing:invoice_pdf", args=[world.invoice_a.pk])
+    # Family C has one login: its invoices are made out to its guardian, at their address.
+    invoice = _c_document(world, Invoice, "12FC01785")
+    response = client_for(world.family_c.user).get(
+        reverse("billing:invoice_pdf", args=[invoice.pk])
     )
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="12FC01785.pdf"' in response["Content-Disposition"]
     text = pdf_text(response.content)
-    for expected in ("DUPLICATA", "Facture 12FC01785", "ABARRE Jérémie", "Total 200,00 €"):
+    for expected in ("DUPLICATA", "Facture 12FC01785", "DURAND Jérémie", "Total 200,00 €"):
         assert expected in text, expected
+    assert "19 rue de Paris 45000 ORLEANS" in text
     assert "12RC01724 Chèque 150,00 € Reste à payer 50,00 €" in text
 
 
 def test_the_receipt_duplicate_names_the_invoice_it_settles(world):
-    response = client_for(world.family_a.user).get(
-        reverse("billing:payment_pdf", args=[world.payment_a.pk])
+    payment = _c_document(world, Payment, "12RC01724")
+    response = client_for(world.family_c.user).get(
+        reverse("billing:payment_pdf", args=[payment.pk])
     )
     text = pdf_text(response.content)
-    for expected in ("DUPLICATA", "Reçu 12RC01724", "ABARRE Jérémie", "150,00 €", "12FC01785"):
+    for expected in ("DUPLICATA", "Reçu 12RC01724", "DURAND Jérémie", "150,00 €", "12FC01785"):
         assert expected in text, expected
+
+
+def test_a_document_of_a_family_whose_guardians_each_have_a_login_names_none_of_them(world):
+    """Family A's two guardians each read the family's invoice: it is made out to the family,
+    without anybody's address; an invoice one of them pays is made out to them."""
+    text = pdf_text(
+        client_for(world.family_a2.user)
+        .get(reverse("billing:invoice_pdf", args=[world.invoice_a.pk]))
+        .content
+    )
+    assert "Facture 12FC01785" in text and "ABARRE" in text
+    assert "Jérémie" not in text and "rue de Paris" not in text
+    own = pdf_text(
+        client_for(world.family_a2.user)
+        .get(reverse("billing:invoice_pdf", args=[world.invoice_a2.pk]))
+        .content
+    )
+    assert "ABARRE Marie" in own and "19 rue de Paris 45000 ORLEANS" in own
 
 
 def test_a_duplicate_is_rendered_once_then_served_from_storage(world, monkeypatch):

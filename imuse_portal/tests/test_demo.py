@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.models import Establishment, User
+from billing.models import Invoice
 from family.models import Family, Guardian
 from students.models import SchoolYear, Student
 from tests.html import page
@@ -541,11 +542,15 @@ def test_the_martin_parents_each_have_their_login(demo):
     home = page(marc.get("/")).text
     assert "MARTIN Lucas" in home and "Léa" not in home
     rentals = page(marc.get("/facturation/locations/")).text
-    assert "Location violon 1/2" in rentals and "60,00 €" in rentals
+    assert "Location violon 1/2" in rentals and "Location pupitre" in rentals
+    assert "Reste à payer : 85,00 €." in rentals  # his 60 € and the family's 25 €
     beatrice, _response = log_in("Conservatoire 1", "bmartin1")
     home = page(beatrice.get("/")).text
     assert "MARTIN Lucas" in home and "MARTIN Léa" in home
-    assert "Location violon 1/2" not in page(beatrice.get("/facturation/locations/")).text
+    theirs = page(beatrice.get("/facturation/locations/")).text
+    assert "Location violon 1/2" not in theirs and "Reste à payer : 25,00 €." in theirs
+    shared = Invoice.objects.get(label="Location pupitre")
+    assert (shared.family_name, shared.family_address) == ("MARTIN", "")
     responsables = page(beatrice.get("/famille/responsables/")).text
     assert "La famille a 2 identifiants, dont le vôtre" in responsables
     assert "Marc" not in responsables  # each guardian's record stays their own

@@ -471,3 +471,17 @@ def test_an_anonymised_family_leaves_its_lists_and_its_offered_seat_passes_on(wo
     assert statuses(waiters) == ["declined", "offered", "withdrawn"]
     slot.refresh_from_db()
     assert slot.taken == 2
+
+
+def test_a_student_deleted_gives_its_seat_and_its_offer_to_the_next_waiting(world):
+    """The staff delete a student holding a seat (its request goes with it): the seat is
+    offered to the first waiting; deleting that one's student passes the offer on."""
+    _campaign, _choir, slot, holders, waiters, _personas = full_slot(world)
+    holders[0].student.delete()
+    slot.refresh_from_db()
+    assert slot.taken == 2  # the seat freed is held for the first waiting
+    assert statuses(waiters) == ["offered", "waiting", "waiting"]
+    waiters[0].student.delete()
+    slot.refresh_from_db()
+    assert slot.taken == 2
+    assert statuses(waiters[1:]) == ["offered", "waiting"]

@@ -145,3 +145,42 @@ def test_a_duplicate_opens_from_its_link_with_the_keyboard(world, context, live_
     response = answer.value
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
+
+
+def test_inviting_another_guardian_with_the_keyboard(world, context, live_server, page):
+    from family.models import GuardianInvitation
+
+    log_in_as(context, live_server, world.family_a.user)
+    page.goto("/")
+    tab_to(page, page.get_by_role("link", name="Famille", exact=True))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("link", name="Responsables"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=3)).to_have_text("Inviter un autre responsable")
+    tab_to(page, page.locator("#id_last_name"))
+    page.keyboard.type("ABARRE")
+    tab_to(page, page.locator("#id_first_name"))
+    page.keyboard.type("Nina")
+    tab_to(page, page.locator("#id_email"))
+    page.keyboard.type("pas-une-adresse")
+    tab_to(page, page.get_by_role("button", name="Envoyer l'invitation"))
+    page.keyboard.press("Enter")
+    # Two mistakes: the summary has the focus and leads to each field; nothing typed is lost.
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#id_first_name")).to_have_value("Nina")
+    tab_to(page, page.locator("#error-summary a").first)
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_email")).to_be_focused()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("nina@example.org")
+    paul = page.get_by_label(re.compile("Paul"))
+    tab_to(page, paul)
+    page.keyboard.press("Space")
+    expect(paul).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Envoyer l'invitation"))
+    page.keyboard.press("Enter")
+    expect(page.locator(".portal-messages")).to_be_focused()
+    expect(page.locator(".portal-messages")).to_contain_text("Invitation envoyée")
+    expect(page.get_by_role("table")).to_contain_text("nina@example.org")
+    invitation = GuardianInvitation.objects.get(email="nina@example.org")
+    assert [student.first_name for student in invitation.students.all()] == ["Paul"]
