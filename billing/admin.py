@@ -503,9 +503,21 @@ class PaymentAdmin(IssuedDocumentAdmin):
             return
         with transaction.atomic():
             services.payment_issue(payment=obj, recorded_by=request.user)
-            left = services.payment_settle(
-                payment=obj, invoices=form.cleaned_data.get("settles") or []
-            )
+            try:
+                with transaction.atomic():
+                    left = services.payment_settle(
+                        payment=obj, invoices=form.cleaned_data.get("settles") or []
+                    )
+            except BillingError as error:
+                # The invoices changed since the form was checked (another payer meanwhile):
+                # the payment is kept, on account, for the staff to settle.
+                left = Decimal("0.00")
+                self.message_user(
+                    request,
+                    gettext("%(number)s is recorded on account: %(reason)s")
+                    % {"number": obj.number, "reason": error.message},
+                    messages.WARNING,
+                )
         if left > 0:
             self.message_user(
                 request,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
 from accounts.emails import queue_mail
+from accounts.locking import locked_in_state
 from accounts.models import AuditEntry, Establishment, User
 from family import anonymisation
 from family.anonymisation import Erased, Scrubber, identity_erase
@@ -385,6 +386,14 @@ def _invalid(record, error: ValidationError) -> FamilyError:
     )
 
 
+def _pending_change(change_request) -> ChangeRequest:
+    return locked_in_state(
+        ChangeRequest.objects.filter(pk=change_request.pk),
+        FamilyError(_("This request has already been decided.")),
+        status=ChangeRequest.Status.PENDING,
+    )
+
+
 @transaction.atomic
 def change_request_approve(
     *, change_request: ChangeRequest, decided_by, confirmed: frozenset[str] = frozenset()
@@ -394,9 +403,7 @@ def change_request_approve(
     cannot be stored now (a list entry switched off since, an e-mail another family login
     has) is refused; the other fields are applied. Returns the fields left as they were. A
     value the record refuses otherwise stops the whole approval (``FamilyError``)."""
-    change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
-    if change_request.status != ChangeRequest.Status.PENDING:
-        raise FamilyError(_("This request has already been decided."))
+    change_request = _pending_change(change_request)
     model = change_request.content_type.model_class()
     record = model._default_manager.select_for_update().get(pk=change_request.object_id)
     left = LeftFields()
@@ -466,9 +473,7 @@ def change_request_reject(*, change_request: ChangeRequest, decided_by, reason: 
     """Refuse the request with a reason told to the family; the record stays as it was."""
     if not reason.strip():
         raise FamilyError(_("Give the reason of the refusal: it is sent to the family."))
-    change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
-    if change_request.status != ChangeRequest.Status.PENDING:
-        raise FamilyError(_("This request has already been decided."))
+    change_request = _pending_change(change_request)
     change_request.status = ChangeRequest.Status.REJECTED
     change_request.reason = reason.strip()
     change_request.decided_by = decided_by
@@ -508,15 +513,11 @@ def _lock_family(family_id: int) -> None:
 
 def _draft(document: Document) -> Document:
     """The imported file, locked, if it is still waiting to be sent."""
-    draft = (
-        Document.objects.select_for_update(of=("self",))  # never the shared document type
-        .select_related("document_type")
-        .filter(pk=document.pk, status=Document.Status.DRAFT)
-        .first()
+    return locked_in_state(
+        Document.objects.select_related("document_type").filter(pk=document.pk),
+        FamilyError(_("This imported file has already been sent or cancelled.")),
+        status=Document.Status.DRAFT,
     )
-    if draft is None:
-        raise FamilyError(_("This imported file has already been sent or cancelled."))
-    return draft
 
 
 def document_import(
@@ -596,15 +597,11 @@ def document_discard(*, document: Document) -> None:
 
 def _decide(document: Document) -> Document:
     # The document's row alone: a family sending a file locks its family, then its documents.
-    document = (
-        Document.objects.select_for_update(of=("self",))
-        .select_related("family")
-        .filter(pk=document.pk, status=Document.Status.RECEIVED)
-        .first()
+    return locked_in_state(
+        Document.objects.select_related("family").filter(pk=document.pk),
+        FamilyError(_("This document has already been checked.")),
+        status=Document.Status.RECEIVED,
     )
-    if document is None:
-        raise FamilyError(_("This document has already been checked."))
-    return document
 
 
 @transaction.atomic
@@ -958,15 +955,13 @@ def shared_students(family):
 
 
 def _pending_invitation(invitation) -> GuardianInvitation:
-    found = (
-        GuardianInvitation.objects.select_for_update(of=("self",))
-        .select_related("family__establishment", "invited_by__user")
-        .filter(pk=invitation.pk, status=GuardianInvitation.Status.PENDING)
-        .first()
+    return locked_in_state(
+        GuardianInvitation.objects.select_related(
+            "family__establishment", "invited_by__user"
+        ).filter(pk=invitation.pk),
+        FamilyError(_("This invitation has already been decided.")),
+        status=GuardianInvitation.Status.PENDING,
     )
-    if found is None:
-        raise FamilyError(_("This invitation has already been decided."))
-    return found
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
+from accounts.locking import locked_in_state
 from family.anonymisation import Erased
 from family.services import mail_family
 from reenrolment import waiting
@@ -105,13 +106,12 @@ def request_undo_decline(*, request: ReenrolmentRequest, undone_by=None) -> None
 def request_acknowledge_decline(*, request: ReenrolmentRequest, decided_by) -> None:
     """The staff take note ("prendre acte") that a student will not be re-enrolled: from then
     on the family can no longer undo it by itself. Whether the campaign is open or not."""
-    request = (
-        ReenrolmentRequest.objects.select_for_update()
-        .filter(pk=request.pk, status=ReenrolmentRequest.Status.DECLINED, decided_at__isnull=True)
-        .first()
+    request = locked_in_state(
+        ReenrolmentRequest.objects.filter(pk=request.pk),
+        ReenrolmentError(_("There is no decision not to re-enrol to take note of here.")),
+        status=ReenrolmentRequest.Status.DECLINED,
+        decided_at__isnull=True,
     )
-    if request is None:
-        raise ReenrolmentError(_("There is no decision not to re-enrol to take note of here."))
     request.decided_by = decided_by
     request.decided_at = now()
     request.save(update_fields=["decided_by", "decided_at", "updated_at"])
@@ -296,15 +296,13 @@ def _tell_family(request: ReenrolmentRequest, template: str) -> None:
 
 
 def _decidable(request: ReenrolmentRequest) -> ReenrolmentRequest:
-    request = (
-        ReenrolmentRequest.objects.select_for_update(of=("self",))
-        .select_related("family__establishment", "student", "campaign")
-        .filter(pk=request.pk, status=ReenrolmentRequest.Status.SUBMITTED)
-        .first()
+    return locked_in_state(
+        ReenrolmentRequest.objects.select_related(
+            "family__establishment", "student", "campaign"
+        ).filter(pk=request.pk),
+        ReenrolmentError(_("This re-enrolment has already been decided.")),
+        status=ReenrolmentRequest.Status.SUBMITTED,
     )
-    if request is None:
-        raise ReenrolmentError(_("This re-enrolment has already been decided."))
-    return request
 
 
 @transaction.atomic

@@ -153,8 +153,9 @@ def test_a_credit_note_from_the_list_is_confirmed_first_then_cancels_the_invoice
     assert f"annulée par {note.number}" in shown
 
 
-def test_a_payment_recorded_in_the_admin_gets_its_receipt_number(world):
-    response = client_for(world.staff_1).post(
+def record_cheque(world, label: str, **kwargs):
+    """The staff record family A's cheque of 50 € settling its rental invoice."""
+    return client_for(world.staff_1).post(
         reverse("admin:billing_payment_add"),
         {
             "establishment": world.establishment_1.pk,
@@ -163,16 +164,40 @@ def test_a_payment_recorded_in_the_admin_gets_its_receipt_number(world):
             "date": "05/12/2026",
             "mode": "cheque",
             "amount": "50,00",
-            "label": "98136",
+            "label": label,
             "settles": [world.invoice_a.pk],
         },
+        **kwargs,
     )
+
+
+def test_a_payment_recorded_in_the_admin_gets_its_receipt_number(world):
+    response = record_cheque(world, "98136")
     assert response.status_code == 302, page(response).text[-600:]
     payment = Payment.objects.get(label="98136")
     assert payment.number == "26RC00001" and payment.amount == Decimal("50.00")
     assert [(s.invoice, s.amount) for s in payment.settlements.all()] == [
         (world.invoice_a, Decimal("50.00"))
     ]
+
+
+def test_a_payment_whose_invoice_changed_payer_meanwhile_is_kept_on_account(world, monkeypatch):
+    """The invoice gets a payer between the form's check and the save (a second login made at
+    that instant): the receipt is kept, on account, and the staff are told."""
+    from billing.admin import PaymentAdminForm
+
+    checked = PaymentAdminForm.clean
+
+    def clean_then_changed(form):
+        cleaned = checked(form)
+        Invoice.objects.filter(pk=world.invoice_a.pk).update(payer=world.family_a.guardian)
+        return cleaned
+
+    monkeypatch.setattr(PaymentAdminForm, "clean", clean_then_changed)
+    response = record_cheque(world, "98137", follow=True)
+    payment = Payment.objects.get(label="98137")
+    assert not payment.settlements.exists()
+    assert f"{payment.number} est enregistré en acompte" in page(response).text
 
 
 def test_a_payment_above_what_is_due_is_said_and_the_rest_paid_on_account(world):
