@@ -470,6 +470,18 @@ def decide_each(queryset, decide, errors=(FamilyError,)) -> tuple[int, int]:
     return done, skipped
 
 
+def decide_each_and_say(
+    model_admin, request, queryset, decide, *, done: str, left: str, errors=(FamilyError,)
+) -> None:
+    """``decide_each``, then one message to the staff: how many were decided (``done``) and,
+    when some were not, how many were left as they were (``left``); both say ``%(count)d``."""
+    decided, skipped = decide_each(queryset, decide, errors)
+    message = done % {"count": decided}
+    if skipped:
+        message += " " + left % {"count": skipped}
+    model_admin.message_user(request, message, messages.SUCCESS if decided else messages.WARNING)
+
+
 def refuse_selected(
     model_admin,
     request,
@@ -724,16 +736,14 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
         if not queryset.filter(status=Document.Status.RECEIVED).exists():
             self.message_user(request, _nothing_awaits(), messages.WARNING)
             return
-        accepted, skipped = decide_each(
+        decide_each_and_say(
+            self,
+            request,
             queryset,
             lambda document: services.document_accept(document=document, decided_by=request.user),
+            done=_("%(count)d document(s) accepted."),
+            left=_("%(count)d document(s) left as they were: they were not awaiting a check."),
         )
-        message = _("%(count)d document(s) accepted.") % {"count": accepted}
-        if skipped:
-            message += " " + _(
-                "%(count)d document(s) left as they were: they were not awaiting a check."
-            ) % {"count": skipped}
-        self.message_user(request, message, messages.SUCCESS if accepted else messages.WARNING)
 
     @admin.action(description=gettext_lazy("Refuse the selected documents"), permissions=["change"])
     def refuse_selected(self, request, queryset):

@@ -83,7 +83,7 @@ def family_login_create(*, guardian: Guardian, created_by=None) -> User:
     from billing.services import documents_made_over
 
     # The family first, as every write naming a family does; then the guardian's row alone.
-    Family.objects.select_for_update(of=("self",)).filter(pk=guardian.family_id).first()
+    _lock_family(guardian.family_id)
     guardian = (
         Guardian.objects.select_for_update(of=("self",))
         .select_related("establishment")
@@ -506,8 +506,9 @@ def _document_slot(*, family: Family, student, document_type: DocumentType) -> d
 
 
 def _lock_family(family_id: int) -> None:
-    """Every write to a family's documents first locks the family's row, so that two tabs or
-    two clicks (import, send, cancel) run one after the other, never interleaved."""
+    """Every write to a family's documents or logins first locks the family's row, so that two
+    tabs or two clicks (import, send, cancel; two logins made) run one after the other, never
+    interleaved."""
     Family.objects.select_for_update().filter(pk=family_id).first()
 
 

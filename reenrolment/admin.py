@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.exports import csv_response, spreadsheet_safe
 from accounts.tenancy import TenantAdminMixin
-from family.admin import decide_each, keep_typed_reason, refuse_selected, typed_reason
+from family.admin import decide_each_and_say, keep_typed_reason, refuse_selected, typed_reason
 from reenrolment import services, waiting
 from reenrolment.exceptions import ReenrolmentError
 from reenrolment.models import Campaign, Choice, Offer, ReenrolmentRequest, Slot, WaitingEntry
@@ -288,17 +288,15 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Validate the selected re-enrolments"), permissions=["change"])
     def validate_selected(self, request, queryset):
-        done, skipped = decide_each(
+        decide_each_and_say(
+            self,
+            request,
             queryset,
             lambda item: services.request_validate(request=item, decided_by=request.user),
-            (ReenrolmentError,),
+            done=gettext("%(count)d re-enrolment(s) validated."),
+            left=gettext("%(count)d left as they were: not awaiting validation."),
+            errors=(ReenrolmentError,),
         )
-        message = gettext("%(count)d re-enrolment(s) validated.") % {"count": done}
-        if skipped:
-            message += " " + gettext("%(count)d left as they were: not awaiting validation.") % {
-                "count": skipped
-            }
-        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
 
     @admin.action(description=_("Refuse the selected re-enrolments"), permissions=["change"])
     def refuse_selected(self, request, queryset):
@@ -325,19 +323,19 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
     )
     def acknowledge_declined(self, request, queryset):
         """ "Prendre acte": the family declined; from now on it can no longer undo it."""
-        done, skipped = decide_each(
+        decide_each_and_say(
+            self,
+            request,
             queryset,
             lambda item: services.request_acknowledge_decline(
                 request=item, decided_by=request.user
             ),
-            (ReenrolmentError,),
-        )
-        message = gettext("%(count)d decision(s) not to re-enrol taken note of.") % {"count": done}
-        if skipped:
-            message += " " + gettext(
+            done=gettext("%(count)d decision(s) not to re-enrol taken note of."),
+            left=gettext(
                 "%(count)d left as they were: not a decision not to re-enrol, or already noted."
-            ) % {"count": skipped}
-        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
+            ),
+            errors=(ReenrolmentError,),
+        )
 
     @admin.action(description=_("Export the selected re-enrolments (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -445,17 +443,15 @@ class WaitingEntryAdmin(TenantAdminMixin, admin.ModelAdmin):
     )
     def leave_selected(self, request, queryset):
         """A seat offered passes to the next student; the family is not mailed."""
-        done, skipped = decide_each(
+        decide_each_and_say(
+            self,
+            request,
             queryset,
             lambda item: waiting.leave(entry=item, left_by=request.user),
-            (ReenrolmentError,),
+            done=gettext("%(count)d student(s) taken off their waiting lists."),
+            left=gettext("%(count)d left as they were: no longer waiting."),
+            errors=(ReenrolmentError,),
         )
-        message = gettext("%(count)d student(s) taken off their waiting lists.") % {"count": done}
-        if skipped:
-            message += " " + gettext("%(count)d left as they were: no longer waiting.") % {
-                "count": skipped
-            }
-        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
 
 
 def _authorisations_text(reenrolment) -> str:
