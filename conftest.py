@@ -56,6 +56,28 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_program(name: str) -> str:
+    """The path of an external program a test runs (skipped locally when it is missing, a
+    failure in CI). tests/test_project_guards.py checks that .ci/run installs each one named so."""
+    path = shutil.which(name)
+    require(path is not None, f"{name} is not installed ({DEBIAN_PACKAGES.get(name, name)})")
+    return path
+
+
+# The Debian package that brings each program the tests or `make bench` run.
+DEBIAN_PACKAGES = {
+    "chromium": "chromium",
+    "pdftotext": "poppler-utils",
+    "pdfinfo": "poppler-utils",
+    "pdffonts": "poppler-utils",
+    "xgettext": "gettext",
+    "msgfmt": "gettext",
+    "pg_dump": "postgresql-client-15",
+    "pg_restore": "postgresql-client-15",
+    "wrk": "wrk",
+}
+
+
 _skipped: list[str] = []
 
 

@@ -388,6 +388,8 @@ def machine() -> list[str]:
 
 
 def wrk_version() -> str:
+    if shutil.which("wrk") is None:
+        return "not installed"
     result = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
     return (result.stdout + result.stderr).split()[1] if result.stdout + result.stderr else "?"
 
@@ -396,8 +398,11 @@ def median_of(runs: list[dict], name: str, key: str) -> float:
     return statistics.median(run[name][key] for run in runs)
 
 
-def report(sizes, results, queries, scans, settings, vendor) -> tuple[list[str], bool]:
-    lines = [*machine()]
+def report(
+    sizes, results, queries, scans, settings, vendor, about: list[str]
+) -> tuple[list[str], bool]:
+    """The printed report and whether every budget passed; ``about`` describes the machine."""
+    lines = [*about]
     lines.append(
         f"Database: {vendor}. gunicorn: {settings.workers} sync workers; wrk: 2 threads, "
         f"{settings.connections} connections, {settings.seconds} s per page; "
@@ -516,7 +521,7 @@ def main(argv=None) -> int:
                         or os.cpu_count() or 1)  # fmt: skip
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed: sudo apt-get install wrk")
+        raise SystemExit("make bench needs wrk, the HTTP load generator: sudo apt-get install wrk")
     sizes = QUICK if args.quick else FULL
     settings = Settings(
         seconds=args.seconds or (2 if args.quick else 5),
@@ -544,7 +549,7 @@ def main(argv=None) -> int:
         for size, families, _establishments in order:
             say(f"Run {run + 1}/{runs}, {families:,} families…")
             results[size].append(run_once(urls[size], facts[size], settings))
-    lines, ok = report(sizes, results, queries, scans, settings, vendor)
+    lines, ok = report(sizes, results, queries, scans, settings, vendor, machine())
     minutes = (time.monotonic() - started) / 60
     lines.append(f"Measured in {minutes:.1f} min on {datetime.datetime.now():%Y-%m-%d %H:%M}.")
     text = "\n".join(lines) + "\n"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -19,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from conftest import require
+from conftest import require, require_program
 from tests.figures import report
 
 RESTORED = "portal_restore_check"
@@ -94,11 +93,11 @@ print(json.dumps({"health": health.status_code, "body": health.json(),
 @pytest.mark.django_db(transaction=True)
 def test_a_dump_restores_into_a_working_portal(world, tmp_path):
     require(connection.vendor == "postgresql", "the restore test needs PostgreSQL")
-    require(bool(shutil.which("pg_dump") and shutil.which("pg_restore")), "pg_dump is missing")
+    pg_dump, pg_restore = require_program("pg_dump"), require_program("pg_restore")
     source = connection.settings_dict["NAME"]
     dump = tmp_path / "portal.dump"
     subprocess.run(
-        ["pg_dump", "--format=custom", f"--file={dump}", source],
+        [pg_dump, "--format=custom", f"--file={dump}", source],
         env=_environment(source),
         check=True,
         capture_output=True,
@@ -108,7 +107,7 @@ def test_a_dump_restores_into_a_working_portal(world, tmp_path):
     try:
         subprocess.run(
             [
-                "pg_restore",
+                pg_restore,
                 "--no-owner",
                 f"--role={_environment(source)['PGUSER']}",
                 f"--dbname={RESTORED}",

@@ -3,6 +3,7 @@ which app may import which."""
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.utils import get_random_secret_key
 from django.db import connection
 
-from conftest import CI, require
+from conftest import CI, DEBIAN_PACKAGES, require_program
 
 ROOT = Path(settings.BASE_DIR)
 LOCALES = ("fr", "en")
@@ -73,7 +74,7 @@ def test_committed_mo_files_match_the_po_files(language):
 
 def test_catalogs_hold_every_string_of_the_code(tmp_path):
     """makemessages on a copy of the sources finds no string the committed catalogs lack."""
-    require(shutil.which("xgettext") is not None, "gettext (xgettext) is not installed")
+    require_program("xgettext")
     copy = tmp_path / "src"
     ignore = shutil.ignore_patterns(
         ".venv", ".git", "staticfiles", "media", "*.sqlite3*", "node_modules"
@@ -254,3 +255,48 @@ def test_no_app_but_imuse_portal_imports_reenrolment():
             for line, name in reenrolment_imports(path.read_text(), str(relative)):
                 found.append(f"{relative}:{line}: {name}")
     assert found == [], "only imuse_portal composes reenrolment with the other apps"
+
+
+# How the code names an external program: the tests' require_program, shutil.which, a command
+# list opening with a literal name, or a program's absolute path.
+PROGRAM_MENTIONS = (
+    re.compile(r"""require_program\(\s*"([\w.-]+)"\s*\)"""),
+    re.compile(r"""shutil\.which\(\s*"([\w.-]+)"\s*\)"""),
+    re.compile(r"""(?:subprocess\.\w+|Popen)\(\s*\[\s*"([\w.-]+)"\s*,"""),
+    re.compile(r""""/usr/bin/([\w.-]+)\""""),
+)
+
+
+def programs_named_in(text: str) -> set[str]:
+    return {name for pattern in PROGRAM_MENTIONS for name in pattern.findall(text)}
+
+
+def test_the_guard_reads_each_way_of_naming_a_program():
+    text = """
+        require_program("pdfinfo")
+        shutil.which("wrk")
+        subprocess.run(
+            ["pg_dump", "--format=custom"],
+        )
+        CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    """
+    assert programs_named_in(text) == {"pdfinfo", "wrk", "pg_dump", "chromium"}
+
+
+def test_ci_installs_every_program_the_tests_and_the_benchmark_run():
+    """A fresh machine has none of them: .ci/run must install each (its Debian package), or a
+    green run on a machine where someone installed it by hand hides the gap."""
+    sources = [
+        path
+        for path in ROOT.rglob("*.py")
+        if not {".venv", "node_modules", "staticfiles"} & set(path.relative_to(ROOT).parts)
+    ]
+    named = set().union(*(programs_named_in(path.read_text()) for path in sources))
+    named -= {"python", "python3", sys.executable}
+    assert {"wrk", "chromium", "pdftotext", "pg_dump", "xgettext"} <= named, named
+    unknown = sorted(named - DEBIAN_PACKAGES.keys())
+    assert not unknown, f"say in conftest.DEBIAN_PACKAGES which Debian package brings {unknown}"
+    ci = (ROOT / ".ci" / "run").read_text()
+    installed = set(re.findall(r"packages\+=\(([\w.+-]+)\)", ci))
+    missing = sorted({DEBIAN_PACKAGES[name] for name in named} - installed)
+    assert not missing, f".ci/run does not install {missing}"

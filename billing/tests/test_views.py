@@ -12,19 +12,15 @@ from django.urls import reverse
 from billing import pdf, services
 from billing.models import Invoice, Ledger, Payment
 from billing.tests.test_numbering import draft
-from conftest import client_for, require
+from conftest import client_for, require_program
 from tests.html import page
 
 pytestmark = pytest.mark.django_db
 
 
 def pdf_text(data: bytes) -> str:
-    require(
-        subprocess.run(["which", "pdftotext"], capture_output=True).returncode == 0,
-        "pdftotext (poppler-utils) is not installed",
-    )
     text = subprocess.run(
-        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+        [require_program("pdftotext"), "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
     return " ".join(text.split())  # the lines and spaces as one reads them
 
@@ -187,7 +183,9 @@ def test_the_ledger_page_query_count_does_not_grow_with_the_documents(world):
 def pdf_tool(tool: str, data: bytes, tmp_path) -> str:
     path = tmp_path / "duplicate.pdf"
     path.write_bytes(data)
-    return subprocess.run([tool, str(path)], capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        [require_program(tool), str(path)], capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_a_duplicate_is_a4_with_its_fonts_embedded(world, tmp_path):

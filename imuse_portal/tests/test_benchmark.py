@@ -78,6 +78,7 @@ def verdicts(small, large, queries_small=6, queries_large=6, scans=None):
         scans,
         benchmark.Settings(seconds=1, connections=2, workers=2),
         "SQLite",
+        ["Machine: the test's"],
     )
     return [line for line in lines if line.startswith(("PASS", "FAIL"))], ok
 
@@ -100,3 +101,14 @@ def test_the_budgets_pass_when_met_and_fail_by_name_when_missed():
 
     lines, ok = verdicts(run(), run(), scans={"Accueil": ["students_enrolment"]})
     assert not ok and "students_enrolment" in lines[-1]
+
+
+def test_the_report_runs_no_program(monkeypatch):
+    """A fresh machine has no wrk: formatting the report must not run it (make bench alone does)."""
+
+    def no_program(*args, **kwargs):
+        raise FileNotFoundError(args[0][0])
+
+    monkeypatch.setattr(benchmark.subprocess, "run", no_program)
+    lines, ok = verdicts(run(), run())
+    assert ok and lines
