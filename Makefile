@@ -17,7 +17,6 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py createcachetable
 	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
 	  else echo "gettext is not installed: using the committed translations (.mo)."; fi
 	$(PY) manage.py load_demo --url http://$(HOST):$(PORT)

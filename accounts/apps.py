@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -11,12 +12,21 @@ def _sync_staff_group(sender, **kwargs):
     staff_group_sync()
 
 
+def _create_cache_tables(sender, using, **kwargs):
+    # The cache (logins' rate limits, sessions' helpers) lives in a database table that Django's
+    # own migrate does not make: a deployment that ran migrate alone answered 500 on every login.
+    call_command("createcachetable", database=using, verbosity=0)
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and establishments")
 
     def ready(self):
         post_migrate.connect(_sync_staff_group, dispatch_uid="accounts.staff_group_sync")
+        post_migrate.connect(
+            _create_cache_tables, sender=self, dispatch_uid="accounts.create_cache_tables"
+        )
         from accounts import admin_queue, checks, sessions  # noqa: F401 - checks, signals
         from accounts.selectors import failed_mail_count, locked_login_count
 

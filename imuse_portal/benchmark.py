@@ -140,7 +140,6 @@ def prepare(size: str, families: int, establishments: int) -> str:
         create_postgresql_database(url)
     OUT.mkdir(exist_ok=True)
     manage(url, "migrate", "--no-input")
-    manage(url, "createcachetable")
     status = probe(url, "status")
     if status["families"] != families:
         if status["families"]:

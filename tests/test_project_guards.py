@@ -300,3 +300,37 @@ def test_ci_installs_every_program_the_tests_and_the_benchmark_run():
     installed = set(re.findall(r"packages\+=\(([\w.+-]+)\)", ci))
     missing = sorted({DEBIAN_PACKAGES[name] for name in named} - installed)
     assert not missing, f".ci/run does not install {missing}"
+
+
+def test_migrate_alone_makes_the_cache_table_the_login_page_needs(tmp_path):
+    """Django's usual deployment step, migrate, is enough: no separate createcachetable."""
+    environment = clean_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        DEBUG="1",  # static files from their folders: no collectstatic needed
+        ALLOWED_HOSTS="testserver",
+    )
+    for command in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["shell", "-v", "0", "-c", LOGIN_PAGE_STATUS],
+    ):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "200"], result.stdout
+
+
+# The login page shown, then a wrong password posted (the rate limit writes to the cache).
+LOGIN_PAGE_STATUS = """
+from django.test import Client
+from accounts.models import Establishment
+site = Establishment.objects.create(code="essai", name="Essai")
+client = Client()
+print(client.get("/connexion/").status_code)
+answer = client.post("/connexion/", {"establishment": site.pk, "identifier": "x", "password": "y"})
+print(answer.status_code)
+"""
