@@ -231,7 +231,8 @@ def _hold_seats(
 def request_submit(*, request: ReenrolmentRequest, submitted_by, demands: str) -> None:
     """*Valider*: in one transaction, the seats of the chosen slots are taken (or the request
     refused, nothing changed), the choices recorded, the request sent to the staff and a
-    confirmation mailed. Sending twice (a double click) sends once."""
+    confirmation mailed. Sending twice (a double click) sends once; sending once the campaign
+    closed (the family pressed *Valider* as it closed) is refused, the draft left as it was."""
     request = _locked(request)
     if request.status != ReenrolmentRequest.Status.DRAFT:
         raise ReenrolmentError(_("This re-enrolment has already been sent."))

@@ -154,6 +154,24 @@ def test_outside_the_dates_nothing_changes(world):
         services.request_save_step(request=request, step="x", answer={})
 
 
+def test_a_draft_sent_once_its_campaign_closed_stays_a_draft_and_takes_no_seat(world):
+    """The family pressed *Valider* as the campaign closed: the service refuses by itself."""
+    campaign, choir, _piano, slot = open_campaign(world.establishment_1, seats=1)
+    request = services.request_start(campaign=campaign, student=world.family_a.students[0])
+    services.request_save_step(request=request, step=services.COURSES, answer=courses(choir, slot))
+    Campaign.objects.filter(pk=campaign.pk).update(
+        closes_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    Message.objects.all().delete()
+    with pytest.raises(ReenrolmentError, match="fermée"):
+        services.request_submit(request=request, submitted_by=world.family_a.user, demands="")
+    request.refresh_from_db()
+    slot.refresh_from_db()
+    assert request.status == "draft" and request.submitted_at is None
+    assert slot.taken == 0 and not request.choices.exists()
+    assert not Message.objects.exists()
+
+
 def test_staff_refuse_with_a_reason_and_the_seat_is_given_back(world):
     campaign, choir, _piano, slot = open_campaign(world.establishment_1)
     request = services.request_start(campaign=campaign, student=world.family_a.students[0])
