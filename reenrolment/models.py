@@ -1,9 +1,13 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TENANT_SHARED, TenantModel, check_same_establishment
@@ -101,6 +105,20 @@ class Campaign(TenantModel):
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
+
+    def deadline(self) -> str:
+        """Until when families may answer, as they read it: a campaign closing at midnight
+        names its last day ("03/01/2027 inclusive"), never the next day at 00:00."""
+        closes = timezone.localtime(self.closes_at)
+        if closes.time() == datetime.time(0, 0):
+            last_day = closes.date() - datetime.timedelta(days=1)
+            return gettext("%(date)s inclusive") % {
+                "date": date_format(last_day, "SHORT_DATE_FORMAT")
+            }
+        return gettext("%(date)s at %(time)s") % {
+            "date": date_format(closes, "SHORT_DATE_FORMAT"),
+            "time": date_format(closes, "H:i"),
+        }
 
 
 class Offer(TenantModel):
@@ -211,6 +229,9 @@ class ReenrolmentRequest(TenantModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     answers = models.JSONField(_("answers of the wizard"), default=dict, blank=True)
+    # The wizard's steps the family completed (left with *Suivant*, answers valid): where
+    # *Reprendre* goes back to, and the bubbles marked done.
+    completed_steps = models.JSONField(_("steps completed"), default=list, blank=True)
     administrative_only = models.BooleanField(_("administrative re-enrolment"), default=False)
     demands = models.TextField(_("further requests"), blank=True)
     documents = models.ManyToManyField(

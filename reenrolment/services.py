@@ -58,14 +58,21 @@ def request_start(*, campaign: Campaign, student) -> ReenrolmentRequest:
 
 
 @transaction.atomic
-def request_save_step(*, request: ReenrolmentRequest, step: str, answer: dict) -> None:
+def request_save_step(
+    *, request: ReenrolmentRequest, step: str, answer: dict | None, completed: bool = True
+) -> None:
     """Keep what the family answered at one step (the draft is the server's, so that the
-    family can come back from another browser)."""
+    family can come back from another browser), and whether the step is now complete (its
+    answers valid) or not any more (left with *Précédent* half answered). ``answer`` None keeps
+    the step's answers (a step that asks nothing)."""
     request = _locked(request)
     if request.status != ReenrolmentRequest.Status.DRAFT:
         raise ReenrolmentError(_("This re-enrolment has already been sent."))
-    request.answers = {**request.answers, step: answer}
-    request.save(update_fields=["answers", "updated_at"])
+    if answer is not None:
+        request.answers = {**request.answers, step: answer}
+    done = [slug for slug in request.completed_steps if slug != step]
+    request.completed_steps = [*done, step] if completed else done
+    request.save(update_fields=["answers", "completed_steps", "updated_at"])
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -32,7 +31,7 @@ from reenrolment.selectors import (
     required_document_states,
     wanted_records,
 )
-from reenrolment.wizard import neighbours, step_named, steps_of
+from reenrolment.wizard import neighbours, resume_step, step_named, steps_of
 from students.forms import StudentIdentityForm
 from students.models import Student
 from students.selectors import current_enrolments, current_school_year
@@ -118,7 +117,8 @@ def start(request, student_id: int):
             if request.POST.get("action") == "start":
                 reenrolment = services.request_start(campaign=campaign, student=student)
                 if reenrolment.status == ReenrolmentRequest.Status.DRAFT:
-                    return HttpResponseRedirect(_step_url(student, steps_of(campaign)[0]))
+                    target = resume_step(campaign, reenrolment.completed_steps)
+                    return HttpResponseRedirect(_step_url(student, target))
             elif request.POST.get("action") == "undo" and reenrolment is not None:
                 services.request_undo_decline(request=reenrolment, undone_by=request.user)
                 messages.success(request, _("You may now re-enrol the student."))
@@ -131,10 +131,9 @@ def start(request, student_id: int):
         {
             **file_context(request, student, "reenrolment"),
             "campaign": campaign,
-            "deadline": _deadline(campaign),
+            "deadline": campaign.deadline(),
             "reenrolment": reenrolment,
             "enrolments": current_enrolments(student),
-            "first_step": steps_of(campaign)[0],
             "entries": _waiting_rows(request, student),
             "now": timezone.now(),
             "page_title": _title(student),
@@ -234,7 +233,7 @@ def decline(request, student_id: int):
                     "Noted: %(student)s will not be re-enrolled. You may change your mind "
                     "until %(date)s."
                 )
-                % {"student": student.full_name, "date": _deadline(campaign)},
+                % {"student": student.full_name, "date": campaign.deadline()},
             )
         except ReenrolmentError as error:
             messages.error(request, error.message)
@@ -256,14 +255,6 @@ def _title(student) -> str:
 
 def _decline_title(student) -> str:
     return _("Not re-enrolling %(student)s") % {"student": student.full_name}
-
-
-def _deadline(campaign) -> str:
-    closes = timezone.localtime(campaign.closes_at)
-    return _("%(date)s at %(time)s") % {
-        "date": date_format(closes, "SHORT_DATE_FORMAT"),
-        "time": date_format(closes, "H:i"),
-    }
 
 
 @family_only
@@ -303,7 +294,10 @@ def step(request, student_id: int, slug: str):
             **file_context(request, student, "reenrolment"),
             "campaign": campaign,
             "reenrolment": reenrolment,
-            "steps": [(number, item) for number, item in enumerate(steps, start=1)],
+            "steps": [
+                (number, item, item.slug in reenrolment.completed_steps)
+                for number, item in enumerate(steps, start=1)
+            ],
             "current": current,
             "number": steps.index(current) + 1,
             "previous": previous,
@@ -322,9 +316,11 @@ class _NoLongerDraft(Exception):
     """The request left the draft state while this step was being answered."""
 
 
-def _saved(request, reenrolment, slug: str, answer: dict) -> bool:
+def _saved(request, reenrolment, slug: str, answer: dict | None, *, completed: bool) -> bool:
     try:
-        services.request_save_step(request=reenrolment, step=slug, answer=answer)
+        services.request_save_step(
+            request=reenrolment, step=slug, answer=answer, completed=completed
+        )
     except ReenrolmentError as error:
         _raise_unless_draft(reenrolment)
         messages.error(request, error.message)
@@ -359,7 +355,7 @@ def contact_details(request, student, campaign, reenrolment):
         if (
             guardian_form.is_valid()
             and student_form.is_valid()
-            and _saved(request, reenrolment, "coordonnees", {"checked": True})
+            and _saved(request, reenrolment, "coordonnees", {"checked": True}, completed=True)
         ):
             # The draft is open (checked just above): the changes go to the staff.
             change_request_submit(
@@ -386,9 +382,11 @@ def authorisations(request, student, campaign, reenrolment):
         if request.POST.get("go") == "previous":
             # Going back is never blocked; what was ticked is kept as it is.
             raw = {name: name in request.POST for name in form.fields}
-            if _saved(request, reenrolment, "autorisations", raw):
+            if _saved(request, reenrolment, "autorisations", raw, completed=form.is_valid()):
                 return {}, True
-        elif form.is_valid() and _saved(request, reenrolment, "autorisations", form.cleaned_data):
+        elif form.is_valid() and _saved(
+            request, reenrolment, "autorisations", form.cleaned_data, completed=True
+        ):
             return {}, True
     else:
         saved = reenrolment.answers.get("autorisations") or {
@@ -414,7 +412,7 @@ def documents(request, student, campaign, reenrolment):
     missing = [slot for slot in slots if slot.state not in {"received", "accepted"}]
     if request.method == "POST":
         if not missing or request.POST.get("go") == "previous":
-            if _saved(request, reenrolment, "documents", {"checked": True}):
+            if _saved(request, reenrolment, "documents", {"checked": True}, completed=not missing):
                 return {}, True
         else:
             messages.error(
@@ -430,9 +428,12 @@ def courses(request, student, campaign, reenrolment):
     if request.method == "POST":
         form = CoursesForm(request.POST, campaign=campaign)
         if request.POST.get("go") == "previous":
-            if _saved(request, reenrolment, services.COURSES, form.raw_answer()):
+            answer = form.raw_answer()
+            if _saved(request, reenrolment, services.COURSES, answer, completed=form.is_valid()):
                 return {}, True
-        elif form.is_valid() and _saved(request, reenrolment, services.COURSES, form.answer()):
+        elif form.is_valid() and _saved(
+            request, reenrolment, services.COURSES, form.answer(), completed=True
+        ):
             return {}, True
     else:
         form = CoursesForm(
@@ -446,7 +447,9 @@ def summary(request, student, campaign, reenrolment):
     """5: everything chosen, each with a link back to its step; the contact details as the
     family asked them at step 1, their changes marked as awaiting validation."""
     if request.method == "POST":
-        return {}, True
+        forward = request.POST.get("go") != "previous"
+        if not forward or _saved(request, reenrolment, "recapitulatif", None, completed=True):
+            return {}, True
     answer = reenrolment.answers.get(services.COURSES) or {}
     context = {
         "authorisations": reenrolment.answers.get("autorisations") or {},
@@ -480,7 +483,8 @@ def finalisation(request, student, campaign, reenrolment):
         form = FinalisationForm(request.POST)
         # The further requests are kept in the draft, whatever happens next.
         demands = request.POST.get("demands", "")[:2000]
-        if not _saved(request, reenrolment, "finalisation", {"demands": demands}):
+        # Complete once sent: until then it is where the family goes on.
+        if not _saved(request, reenrolment, "finalisation", {"demands": demands}, completed=False):
             return {"form": form}, False
         if request.POST.get("go") == "previous":
             return {}, True

@@ -40,3 +40,10 @@ def neighbours(campaign, step: Step) -> tuple[Step | None, Step | None]:
     previous = steps[index - 1] if index > 0 else None
     following = steps[index + 1] if index + 1 < len(steps) else None
     return previous, following
+
+
+def resume_step(campaign, completed: list[str]) -> Step:
+    """Where *Reprendre la réinscription* opens: the first step not completed yet, or the last
+    one (*Finalisation*) when every other is."""
+    steps = steps_of(campaign)
+    return next((step for step in steps if step.slug not in completed), steps[-1])

@@ -504,7 +504,9 @@ def test_the_demo_campaign_is_open_for_next_year_with_a_slot_nearly_full(demo):
 
     client, _response = log_in("Conservatoire 1", "abarre1")
     home = page(client.get("/")).text
-    assert f"ABARRE Irina – Jusqu'au {closes:%d/%m/%Y} à 00:00" in home
+    # It closes at midnight: the home page names the last day, not the next one at 00:00.
+    last_day = closes - datetime.timedelta(days=1)
+    assert f"ABARRE Irina – Jusqu'au {last_day:%d/%m/%Y} inclus" in home
     irina = Student.objects.get(first_name="Irina")
     start_page = page(client.get(f"/reinscription/{irina.pk}/")).text
     assert "Je souhaite réinscrire l'élève" in start_page

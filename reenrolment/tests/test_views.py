@@ -1,10 +1,13 @@
 """The families' side of re-enrolment: the tab and the home box while a campaign is open,
 the choice, the wizard's steps, sending, and what stays out of reach."""
 
+import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import client_for
 from reenrolment.models import ReenrolmentRequest, Slot
@@ -88,6 +91,31 @@ def test_choosing_to_re_enrol_opens_the_first_step_with_a_saved_draft(world, cam
     assert ReenrolmentRequest.objects.get(student=irina(world)).status == "draft"
     text = page(client.get(step_url(world, "coordonnees"))).text
     assert "Étape 1 : Modification des coordonnées" in text
+
+
+def test_going_on_opens_the_step_where_the_family_stopped_with_the_done_ones_ticked(
+    world, campaign
+):
+    _campaign, choir, _piano, slot = campaign
+    client = client_for(world.family_a.user)
+    through_first_steps(client, world)  # contact details, then the rules accepted
+    client.post(step_url(world, "documents"), {"go": "next"})  # none asked
+    # Cours left with Précédent, half answered (no time slot): not complete.
+    client.post(step_url(world, "cours"), {"go": "previous", "offers": [choir.pk]})
+    assert start(client, world)["Location"] == step_url(world, "cours")
+    html = client.get(step_url(world, "cours")).content.decode()
+    bubbles = page(client.get(step_url(world, "cours"))).text
+    assert "Étape 1, terminée : Modification des coordonnées ✓" in bubbles
+    assert "Étape 3, terminée : Documents ✓" in bubbles
+    assert "Étape 4 : Cours" in bubbles and "Étape 4, terminée" not in bubbles
+    assert html.count("wizard-step-done") == 3
+    client.post(
+        step_url(world, "cours"),
+        {"go": "next", "offers": [choir.pk], f"slot_{choir.pk}": slot.pk},
+    )
+    assert start(client, world)["Location"] == step_url(world, "recapitulatif")
+    client.post(step_url(world, "recapitulatif"), {"go": "next"})
+    assert start(client, world)["Location"] == step_url(world, "finalisation")
 
 
 def test_the_rules_must_be_accepted_said_next_to_the_field(world, campaign):
@@ -204,14 +232,13 @@ def test_a_slot_filled_meanwhile_sends_the_family_back_to_the_courses(world, cam
 def test_declining_asks_first_and_can_be_undone(world, campaign):
     client = client_for(world.family_a.user)
     decline = reverse("reenrolment:decline", args=[irina(world).pk])
-    assert "Confirmez-vous que ABARRE Irina ne sera pas réinscrit" in page(client.get(decline)).text
+    assert "Confirmez-vous ne pas réinscrire ABARRE Irina" in page(client.get(decline)).text
     assert not ReenrolmentRequest.objects.filter(student=irina(world)).exists()
     client.post(decline)
     assert ReenrolmentRequest.objects.get(student=irina(world)).status == "declined"
     start_url = reverse("reenrolment:start", args=[irina(world).pk])
     assert (
-        "Vous nous avez indiqué que ABARRE Irina ne sera pas réinscrit"
-        in page(client.get(start_url)).text
+        "Vous nous avez indiqué ne pas réinscrire ABARRE Irina" in page(client.get(start_url)).text
     )
     client.post(start_url, {"action": "undo"})
     assert ReenrolmentRequest.objects.get(student=irina(world)).status == "draft"
@@ -312,7 +339,7 @@ def test_the_home_box_says_where_each_re_enrolment_stands(world, campaign):
     client = client_for(world.family_a.user)
     client.post(reverse("reenrolment:decline", args=[irina(world).pk]))
     home = page(client.get("/")).text
-    assert re.search(r"ABARRE Irina – Jusqu'au \S+ à \d\d:\d\d – Non réinscrit", home)
+    assert re.search(r"ABARRE Irina – Jusqu'au \S+ à \d\d:\d\d – Pas de réinscription", home)
     assert re.search(r"ABARRE Paul – Jusqu'au \S+ à \d\d:\d\d(?! –)", home)  # not started
 
 
@@ -504,3 +531,14 @@ def test_the_summary_lists_a_discipline_chosen_without_any_time_slot(world, camp
     text = page(client.get(step_url(world, "recapitulatif"))).text
     assert "Piano" in text
     assert "rien de choisi pour l'instant" not in text
+
+
+def test_a_campaign_closing_at_midnight_names_its_last_day(world, campaign):
+    the_campaign = campaign[0]
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    the_campaign.closes_at = datetime.datetime(2027, 1, 4, 0, 0, tzinfo=paris)
+    assert the_campaign.deadline() == "03/01/2027 inclus"
+    the_campaign.closes_at = datetime.datetime(2027, 1, 4, 17, 30, tzinfo=paris)
+    assert the_campaign.deadline() == "04/01/2027 à 17:30"
+    with translation.override("en"):
+        assert the_campaign.deadline() == "04/01/2027 at 17:30"
