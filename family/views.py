@@ -74,9 +74,9 @@ def identity(request):
                 before=pending,
                 change_request=change_request,
                 updated=_(
-                    "The record is updated and an acknowledgement has been sent to you by "
-                    "e-mail. The changes will apply once the administrative staff have "
-                    "validated them."
+                    "Your changes are recorded and an acknowledgement has been sent to you "
+                    "by e-mail. They will apply once the administrative staff have validated "
+                    "them."
                 ),
             )
             return redirect("family:identity")

@@ -581,7 +581,7 @@ def _school_records(establishment: Establishment) -> None:
         "hours": datetime.timedelta(hours=54),
         "effective_hours": datetime.timedelta(hours=54),
         "average": Decimal("15.75"),
-        "mention": "-1",
+        "mention": "",  # the old program wrote -1 for "none"
         "class_admission": "FM 2C4",
     }.items():
         setattr(fm_2c3, field, value)

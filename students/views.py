@@ -118,9 +118,9 @@ def student_detail(request, student_id: int):
                 before=pending,
                 change_request=change_request,
                 updated=_(
-                    "The student's record is updated and an acknowledgement has been sent to "
-                    "you by e-mail. The changes will apply once the administrative staff have "
-                    "validated them."
+                    "Your changes to the student's record are recorded and an acknowledgement "
+                    "has been sent to you by e-mail. They will apply once the administrative "
+                    "staff have validated them."
                 ),
             )
             return HttpResponseRedirect(reverse("students:detail", args=[student.pk]))

@@ -38,7 +38,7 @@ def test_a_change_waits_for_validation_with_markers_then_applies(world):
     assert response["Location"] == URL
     shown = client.get(URL)
     text = page(shown).text
-    assert "La fiche est mise à jour et un accusé de réception vous a été envoyé" in text
+    assert "Vos modifications sont enregistrées et un accusé de réception vous a été envoyé" in text
     assert "Modifié : en attente de validation. Valeur enregistrée : ORLEANS" in text
     assert "Éléments modifiés — en attente de validation par le personnel administratif" in text
     assert 'value="TOURS"' in shown.content.decode()  # the value asked for, not the stored one

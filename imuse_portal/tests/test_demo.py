@@ -423,7 +423,7 @@ def test_irinas_history_its_first_record_and_its_evaluation_are_the_guides(irina
         "Premier instrument": "non",
         "Moyenne": "15,75 / 20,00",
         "Moyenne lettrée": "",
-        "Mention": "-1",
+        "Mention": "",
         "Résultat classe": "",
         "Résultat cycle": "",
         "Admission classe": "FM 2C4",
