@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import audit
+from accounts.admin_navigation import list_url, this_page
 from accounts.tenancy import TenantAdminMixin
 from family import services
 from family.exceptions import FamilyError
@@ -315,9 +316,13 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
             return change_request.attached_record
         return change_request.content_type.get_object_for_this_type(pk=change_request.object_id)
 
-    @admin.display(description=gettext_lazy("changes"))
+    @admin.display(description=gettext_lazy("fields changed"))
     def fields_changed(self, change_request):
-        return len(change_request.changes)
+        model = change_request.content_type.model_class()
+        return ", ".join(
+            str(requested_field(model, name).verbose_name).capitalize()
+            for name in change_request.changes
+        )
 
     def diff(self, change_request):
         record = self.record(change_request)
@@ -365,9 +370,9 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
                     self.message_user(request, message, messages.SUCCESS)
                     for refusal in left.refused.values():
                         self.message_user(request, refusal, messages.WARNING)
-                    return redirect(reverse("admin:family_changerequest_changelist"))
+                    return redirect(list_url(self, request))
                 if "_reject" in request.POST and not request.POST.get("reason", "").strip():
-                    return redirect(f"{request.path}?motif=obligatoire")
+                    return redirect(this_page(request, motif="obligatoire"))
                 if "_reject" in request.POST:
                     services.change_request_reject(
                         change_request=change_request,
@@ -375,11 +380,11 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
                         reason=request.POST.get("reason", ""),
                     )
                     self.message_user(request, _("Request rejected."), messages.SUCCESS)
-                    return redirect(reverse("admin:family_changerequest_changelist"))
+                    return redirect(list_url(self, request))
             except FamilyError as error:
                 self.message_user(request, error.message, messages.ERROR)
             # Nothing else is saved from this page: back to it, with the message.
-            return redirect(request.path)
+            return redirect(this_page(request))
         record, rows = self.diff(change_request)
         extra_context = {
             **(extra_context or {}),
@@ -393,12 +398,30 @@ class ChangeRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve the selected requests"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        approved, conflicts = 0, 0
-        pending = queryset.filter(status=ChangeRequest.Status.PENDING).select_related(
-            "content_type"
+        """Shows each selected request's changes on a page of its own first; approves them once
+        the staff member confirms there."""
+        pending = list(
+            queryset.filter(status=ChangeRequest.Status.PENDING)
+            .select_related("family", "content_type")
+            .order_by("created_at", "pk")
         )
-        pending = list(pending)
         records_attach(pending)
+        if "apply" not in request.POST:
+            opts = self.model._meta
+            return render(
+                request,
+                "admin/family/changerequest/approve_selected.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Approve the selected requests"),
+                    "requests": [(item, *self.diff(item)) for item in pending],
+                    "left": len(queryset) - len(pending),
+                    "opts": opts,
+                    "back_url": list_url(self, request),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        approved, conflicts = 0, 0
         for change_request in pending:
             record = self.record(change_request)
             try:
@@ -701,10 +724,10 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
                 if "_accept" in request.POST:
                     services.document_accept(document=document, decided_by=request.user)
                     self.message_user(request, _("Document accepted."), messages.SUCCESS)
-                    return redirect(self._queue_url())
+                    return redirect(list_url(self, request, "?status=received"))
                 if "_refuse" in request.POST and not reason.strip():
                     # Said next to the reason's field (the page is shown again, as a GET).
-                    return redirect(f"{request.path}?motif=obligatoire")
+                    return redirect(this_page(request, motif="obligatoire"))
                 if "_refuse" in request.POST:
                     services.document_refuse(
                         document=document, decided_by=request.user, reason=reason
@@ -712,10 +735,10 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
                     self.message_user(
                         request, _("Document refused; the family is told why."), messages.SUCCESS
                     )
-                    return redirect(self._queue_url())
+                    return redirect(list_url(self, request, "?status=received"))
             except FamilyError as error:
                 self.message_user(request, error.message, messages.ERROR)
-            return redirect(request.path)
+            return redirect(this_page(request))
         file_url = reverse("admin:family_document_file", args=[document.pk])
         extra_context = {
             **(extra_context or {}),
@@ -727,9 +750,6 @@ class DocumentAdmin(TenantAdminMixin, admin.ModelAdmin):
             "typed_reason": typed_reason(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _queue_url(self) -> str:
-        return reverse("admin:family_document_changelist") + "?status=received"
 
     @admin.action(description=gettext_lazy("Accept the selected documents"), permissions=["change"])
     def accept_selected(self, request, queryset):

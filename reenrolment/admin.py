@@ -10,6 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_navigation import list_url, this_page
 from accounts.exports import csv_response, spreadsheet_safe
 from accounts.tenancy import TenantAdminMixin
 from family.admin import decide_each_and_say, keep_typed_reason, refuse_selected, typed_reason
@@ -239,9 +240,9 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
                 services.request_acknowledge_decline(request=reenrolment, decided_by=request.user)
             except ReenrolmentError as error:
                 self.message_user(request, error.message, messages.ERROR)
-                return redirect(request.path)
+                return redirect(this_page(request))
             self.message_user(request, gettext("Noted: the student will not be re-enrolled."))
-            return redirect(reverse("admin:reenrolment_reenrolmentrequest_changelist"))
+            return redirect(list_url(self, request))
         if request.method == "POST" and "_acknowledge" in request.POST:
             # Undone by the family, or noted by a colleague, since the page was shown: nothing
             # else is saved from this page.
@@ -250,7 +251,7 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
                 gettext("There is no longer a refusal to re-enrol to take note of: nothing saved."),
                 messages.ERROR,
             )
-            return redirect(request.path)
+            return redirect(this_page(request))
         if request.method == "POST" and decidable:
             reason = request.POST.get("reason", "")
             try:
@@ -265,18 +266,18 @@ class ReenrolmentRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
                 if "_validate" in request.POST:
                     services.request_validate(request=reenrolment, decided_by=request.user)
                     self.message_user(request, gettext("Re-enrolment validated."))
-                    return redirect(reverse("admin:reenrolment_reenrolmentrequest_changelist"))
+                    return redirect(list_url(self, request))
                 if "_refuse" in request.POST and not reason.strip():
-                    return redirect(f"{request.path}?motif=obligatoire")
+                    return redirect(this_page(request, motif="obligatoire"))
                 if "_refuse" in request.POST:
                     services.request_refuse(
                         request=reenrolment, decided_by=request.user, reason=reason
                     )
                     self.message_user(request, gettext("Re-enrolment refused."))
-                    return redirect(reverse("admin:reenrolment_reenrolmentrequest_changelist"))
+                    return redirect(list_url(self, request))
             except ReenrolmentError as error:
                 self.message_user(request, error.message, messages.ERROR)
-            return redirect(request.path)
+            return redirect(this_page(request))
         extra_context = {
             **(extra_context or {}),
             "decidable": decidable,

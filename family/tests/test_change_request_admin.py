@@ -85,11 +85,50 @@ def test_bulk_approval(world):
         reverse("admin:family_changerequest_changelist"),
         {
             "action": "approve_selected",
+            "apply": "1",
             "_selected_action": list(ChangeRequest.objects.values_list("pk", flat=True)),
         },
     )
     assert response.status_code == 302
     assert set(ChangeRequest.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_bulk_approval_shows_each_requests_changes_before_applying_them(world):
+    change_request_submit(
+        record=world.family_a.guardian,
+        values={"city": "VIERZON", "mobile_phone": "0611223344"},
+        requested_by=None,
+    )
+    client = client_for(world.staff_1)
+    listing = page(client.get(CHANGELIST)).text
+    assert "Ville, Mobile" in listing  # the fields, not a count
+    selected = list(ChangeRequest.objects.values_list("pk", flat=True))
+    url = f"{CHANGELIST}?status__exact=pending"
+    asked = client.post(url, {"action": "approve_selected", "_selected_action": selected})
+    assert asked.status_code == 200
+    text = page(asked).text
+    assert "Ces 2 demandes seront validées" in text
+    assert "Ville ORLEANS TOURS ORLEANS" in text and "Ville MONTARGIS VIERZON" not in text
+    assert "VIERZON" in text and "0611223344" in text
+    assert f'href="{url}"' in asked.content.decode()  # Retour: the list as it was
+    assert set(ChangeRequest.objects.values_list("status", flat=True)) == {"pending"}
+    done = client.post(
+        url, {"action": "approve_selected", "apply": "1", "_selected_action": selected}
+    )
+    assert done["Location"] == url
+    assert set(ChangeRequest.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_deciding_one_request_comes_back_to_the_filtered_list(world):
+    request = family_b_request(world)
+    client = client_for(world.staff_1)
+    filters = "_changelist_filters=status__exact%3Dpending%26q%3DMARTIN"
+    listed = client.get(f"{CHANGELIST}?status__exact=pending&q=MARTIN").content.decode()
+    assert f"{change_url(request)}?{filters}" in listed  # Django carries the filters
+    missing = client.post(f"{change_url(request)}?{filters}", {"_reject": "1", "reason": ""})
+    assert missing["Location"] == f"{change_url(request)}?{filters}&motif=obligatoire"
+    done = client.post(f"{change_url(request)}?{filters}", {"_approve": "1"})
+    assert done["Location"] == f"{CHANGELIST}?status__exact=pending&q=MARTIN"
 
 
 def test_staff_of_another_establishment_cannot_decide(world):
@@ -183,6 +222,7 @@ def test_an_entry_switched_off_is_said_by_the_bulk_approval_too(world):
         CHANGELIST,
         {
             "action": "approve_selected",
+            "apply": "1",
             "_selected_action": list(ChangeRequest.objects.values_list("pk", flat=True)),
         },
         follow=True,
@@ -218,6 +258,7 @@ def test_a_value_the_record_refuses_is_a_message_never_an_error_page(world):
         CHANGELIST,
         {
             "action": "approve_selected",
+            "apply": "1",
             "_selected_action": list(ChangeRequest.objects.values_list("pk", flat=True)),
         },
         follow=True,

@@ -91,7 +91,15 @@ def test_import_then_send_then_refused_then_sent_again_and_accepted(world):
     import_file(client, url, "attestation-2026.pdf")
     confirm(client, url)
     second = Document.objects.get(student=irina, status=Document.Status.RECEIVED)
-    staff.post(reverse("admin:family_document_change", args=[second.pk]), {"_accept": "1"})
+    # Decided from the queue of documents received, it comes back to that list.
+    filters = "_changelist_filters=status%3Dreceived%26q%3DABARRE"
+    decided = staff.post(
+        f"{reverse('admin:family_document_change', args=[second.pk])}?{filters}",
+        {"_accept": "1"},
+    )
+    assert decided["Location"] == (
+        f"{reverse('admin:family_document_changelist')}?status=received&q=ABARRE"
+    )
     text = page(client.get(url)).text
     assert "État : ✓ Accepté" in text
     assert text.index("attestation-2026.pdf") < text.index("attestation.pdf")

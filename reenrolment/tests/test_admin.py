@@ -47,6 +47,18 @@ def test_a_request_is_validated_from_its_page_and_the_family_mailed(world):
     )
 
 
+def test_deciding_from_a_filtered_list_comes_back_to_it(world):
+    request = sent_request(world)
+    staff = client_for(world.staff_1)
+    listing = reverse("admin:reenrolment_reenrolmentrequest_changelist")
+    filters = "_changelist_filters=status__exact%3Dsubmitted%26q%3DIrina"
+    url = reverse("admin:reenrolment_reenrolmentrequest_change", args=[request.pk])
+    missing = staff.post(f"{url}?{filters}", {"_refuse": "1", "reason": ""})
+    assert missing["Location"] == f"{url}?{filters}&motif=obligatoire"
+    done = staff.post(f"{url}?{filters}", {"_validate": "1", "reason": ""})
+    assert done["Location"] == f"{listing}?status__exact=submitted&q=Irina"
+
+
 def test_refusing_needs_a_reason_said_next_to_its_field(world):
     request = sent_request(world)
     staff = client_for(world.staff_1)
