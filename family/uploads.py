@@ -3,7 +3,8 @@
 Nothing about the file is trusted: its name only has to end in an accepted extension, its type is
 read from its content (python-magic), images are decoded in full and re-encoded with Pillow (which
 drops trailing payloads, EXIF and GPS data), PDFs are parsed in full with pikepdf and refused when
-they carry JavaScript, automatic or launch actions, embedded files or encryption. The stored name
+they carry JavaScript, automatic or launch actions, attached files, XML forms, 3D or rich media, or
+encryption (``family.pdf_inspection``). The stored name
 is generated elsewhere (``family.services``), never taken from the upload.
 
 Limits: 2 MB per stored document. A photo up to 10 MB is reduced to fit rather than refused; a PDF

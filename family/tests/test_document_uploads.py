@@ -46,6 +46,15 @@ HOSTILE = [
     ("uri-javascript.pdf", "uri-javascript.pdf", ACTIVE_PDF),
     ("decompression-bomb.pdf", "decompression-bomb.pdf", HEAVY_PDF),
     ("embedded-file.pdf", "embedded-file.pdf", ACTIVE_PDF),
+    # A program in a file attachment annotation (a paper clip on the page), in a page's
+    # associated file, in a stream typed /EmbeddedFile that nothing lists as an attachment.
+    ("file-attachment.pdf", "file-attachment.pdf", ACTIVE_PDF),
+    ("associated-file.pdf", "associated-file.pdf", ACTIVE_PDF),
+    ("embedded-file-stream.pdf", "embedded-file-stream.pdf", ACTIVE_PDF),
+    ("3d-javascript.pdf", "3d-javascript.pdf", ACTIVE_PDF),  # a 3D model's script
+    ("rich-media.pdf", "rich-media.pdf", ACTIVE_PDF),
+    ("xfa-form.pdf", "xfa-form.pdf", ACTIVE_PDF),
+    ("page-opens-https.pdf", "page-opens-https.pdf", ACTIVE_PDF),
     ("encrypted.pdf", "encrypted.pdf", ENCRYPTED_PDF),
     ("password.pdf", "password.pdf", ENCRYPTED_PDF),
     ("releve.pdf", "releve.pdf", NOT_ALLOWED_TYPE),  # a nested zip bomb
@@ -134,6 +143,21 @@ def test_the_corpus_holds_every_file_it_names_and_at_least_20_hostile_ones():
     assert len(hostile_files) >= 20 and hostile_files <= names
 
 
+def test_a_link_to_an_https_address_is_accepted_but_not_a_page_opening_it_by_itself(world):
+    """A link the reader clicks may lead to an https address. A page that opens one by itself
+    when it is shown (its /AA) may not: it tells a stranger when, and from where, the staff
+    opened the family's document."""
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), "lien.pdf", corpus("link-https.pdf"))
+    assert response.status_code == 302
+    files, documents = stored_files(), Document.objects.count()
+    response = post_file(client, document_url(world), "page.pdf", corpus("page-opens-https.pdf"))
+    assert_refused(response, ACTIVE_PDF, files, documents)
+    with pikepdf.open(io.BytesIO(corpus("page-opens-https.pdf"))) as pdf:
+        opening = pdf.pages[0].obj.AA.O
+        assert (opening.S, str(opening.URI)) == ("/URI", "https://attacker.example/")
+
+
 def test_a_pdf_of_exactly_2_mb_is_accepted_and_one_byte_more_is_refused(world):
     client = client_for(world.family_a.user)
     files, documents = stored_files(), Document.objects.count()
@@ -207,7 +231,9 @@ def test_an_office_suite_pdf_is_kept_as_sent(world):
         assert handle.read() == original
 
 
-@pytest.mark.parametrize("name", ["scan.png", "opens-on-page-1.pdf", "cmyk.jpg", "index-off.pdf"])
+@pytest.mark.parametrize(
+    "name", ["scan.png", "opens-on-page-1.pdf", "cmyk.jpg", "index-off.pdf", "link-https.pdf"]
+)
 def test_ordinary_files_are_accepted(world, name):
     client = client_for(world.family_a.user)
     response = post_file(client, document_url(world), name, corpus(name))
