@@ -135,9 +135,15 @@ def _walk(pikepdf, obj, depth: int) -> None:
             _walk(pikepdf, child, depth + 1)
 
 
-def main() -> None:
+def limit_resources() -> None:
+    """The limits of a process that parses a stranger's file (PDFs here, images in
+    ``family.image_inspection``)."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_SECONDS, CPU_LIMIT_SECONDS))
+
+
+def main() -> None:
+    limit_resources()
     sys.stdout.write(inspect(sys.stdin.buffer.read()))
 
 

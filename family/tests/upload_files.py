@@ -277,6 +277,28 @@ def phone_photo() -> bytes:
     return buffer.getvalue()
 
 
+def large_phone_photo(width: int, height: int, grain: int = 14) -> bytes:
+    """A photo of ``width`` × ``height`` held sideways, of several megabytes: its grain is a
+    tile of noise repeated (as costly to encode, much quicker to make)."""
+    tile = Image.merge(
+        "RGB",
+        (
+            Image.effect_noise((512, 512), grain),
+            Image.linear_gradient("L").resize((512, 512)),
+            Image.effect_noise((512, 512), grain // 2),
+        ),
+    )
+    image = Image.new("RGB", (width, height))
+    for left in range(0, width, 512):
+        for top in range(0, height, 512):
+            image.paste(tile, (left, top))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° to show
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92, exif=exif)
+    return buffer.getvalue()
+
+
 def png_scan() -> bytes:
     """An A4 page scanned at 150 dpi in grey levels, with lines of text."""
     image = Image.new("L", (1240, 1754), 255)
@@ -299,6 +321,22 @@ def png_of_400_megapixels() -> bytes:
     row = b"\x00" + b"\x00" * (width // 8)
     data = b"".join(compressor.compress(row) for _row in range(height)) + compressor.flush()
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", data)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def png_16_bit_of_49_megapixels() -> bytes:
+    """A valid 7000 × 7000 grey PNG in 16 bits per pixel: 100 kB, within the pixel limit, but
+    its decoding to 8 bits needs more memory than the check is given."""
+    width = height = 7_000
+    compressor = zlib.compressobj(9)
+    row = b"\x00" + b"\x00" * (width * 2)
+    data = b"".join(compressor.compress(row) for _row in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 16, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _png_chunk(b"IHDR", header)
