@@ -21,29 +21,34 @@ MEMORY_LIMIT_BYTES = 384 * 1024 * 1024
 CPU_LIMIT_SECONDS = 5
 MAX_NESTING = 64
 
-# Refused wherever they appear: scripts, actions run without a click on a link, files hidden
-# inside, XML forms and multimedia.
-REFUSED_KEYS = {
+# Refused wherever they appear, as a key or as what a dictionary is (its /Type or /Subtype) or
+# does (its /S): scripts, actions run without a click on a link (a page's or a field's /AA,
+# even towards an https address), files hidden inside (an attachment's /EF, a file attachment
+# annotation, any stream typed /EmbeddedFile), XML forms, 3D and multimedia (which carry
+# scripts of their own, such as a 3D model's /OnInstantiate), and the actions that open, send,
+# import or play something.
+REFUSED_NAMES = {
     "/JS",
     "/JavaScript",
     "/AA",
     "/Launch",
+    "/EF",
     "/EmbeddedFile",
     "/EmbeddedFiles",
+    "/FileAttachment",
     "/XFA",
+    "/3D",
+    "/3DD",
+    "/OnInstantiate",
     "/RichMedia",
-}
-REFUSED_ACTIONS = {
-    "/JavaScript",
-    "/Launch",
-    "/ImportData",
-    "/SubmitForm",
-    "/GoToE",
-    "/GoToR",
     "/RichMediaExecute",
     "/Rendition",
     "/Movie",
     "/Sound",
+    "/ImportData",
+    "/SubmitForm",
+    "/GoToE",
+    "/GoToR",
 }
 SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
 # What qpdf says when it rebuilds a wrong or missing cross-reference table, as every viewer
@@ -110,12 +115,13 @@ def _walk(pikepdf, obj, depth: int) -> None:
     if isinstance(obj, pikepdf.Stream):
         obj = obj.stream_dict
     if isinstance(obj, pikepdf.Dictionary):
-        if any(key in REFUSED_KEYS for key in obj):
+        if any(key in REFUSED_NAMES for key in obj):
             raise Verdict("active")
-        action = obj.get("/S")
-        if isinstance(action, pikepdf.Name) and str(action) in REFUSED_ACTIONS:
-            raise Verdict("active")
-        if action == "/URI":
+        for key in ("/Type", "/Subtype", "/S"):
+            value = obj.get(key)
+            if isinstance(value, pikepdf.Name) and str(value) in REFUSED_NAMES:
+                raise Verdict("active")
+        if obj.get("/S") == "/URI":
             target = str(obj.get("/URI", "")).strip().lower()
             if not target.startswith(SAFE_URI_SCHEMES):
                 raise Verdict("active")  # javascript:, file:, data:…
@@ -129,9 +135,15 @@ def _walk(pikepdf, obj, depth: int) -> None:
             _walk(pikepdf, child, depth + 1)
 
 
-def main() -> None:
+def limit_resources() -> None:
+    """The limits of a process that parses a stranger's file (PDFs here, images in
+    ``family.image_inspection``)."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_SECONDS, CPU_LIMIT_SECONDS))
+
+
+def main() -> None:
+    limit_resources()
     sys.stdout.write(inspect(sys.stdin.buffer.read()))
 
 

@@ -2,24 +2,26 @@
 
 Nothing about the file is trusted: its name only has to end in an accepted extension, its type is
 read from its content (python-magic), images are decoded in full and re-encoded with Pillow (which
-drops trailing payloads, EXIF and GPS data), PDFs are parsed in full with pikepdf and refused when
-they carry JavaScript, automatic or launch actions, embedded files or encryption. The stored name
-is generated elsewhere (``family.services``), never taken from the upload.
+drops trailing payloads, EXIF and GPS data; ``family.image_inspection``), PDFs are parsed in full
+with pikepdf and refused when they carry JavaScript, automatic or launch actions, attached files,
+XML forms, 3D or rich media, or encryption (``family.pdf_inspection``). The stored name is
+generated elsewhere (``family.services``), never taken from the upload.
 
 Limits: 2 MB per stored document. A photo up to 10 MB is reduced to fit rather than refused; a PDF
-over 2 MB is refused (it cannot be shrunk without changing what was signed or scanned).
+over 2 MB is refused (it cannot be shrunk without changing what was signed or scanned). Images and
+PDFs are both decoded in a child process limited in memory and processor time, never in the web
+server's worker.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 import os
+import signal
 import subprocess
 import sys
 import unicodedata
-import warnings
 from dataclasses import dataclass
 
 import magic
@@ -28,16 +30,16 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageFile, ImageOps
 
 logger = logging.getLogger(__name__)
 
 MAX_STORED_BYTES = 2 * 1024 * 1024
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 50_000_000  # a 50-megapixel camera; beyond that, a decompression bomb
 # Wall clock; the child also has its own limits of 5 s of CPU and 384 MB of address space
 # (family.pdf_inspection: CPU_LIMIT_SECONDS, MEMORY_LIMIT_BYTES).
-PDF_INSPECTION_SECONDS = 20
+INSPECTION_SECONDS = 20
+# How a child stopped by its limits ends: killed past its CPU time (or the wall clock here).
+OVERRUN_SIGNALS = (-signal.SIGXCPU, -signal.SIGKILL)
 NAME_LENGTH = 150
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
@@ -182,25 +184,32 @@ def check_upload(upload) -> CheckedFile:
     )
 
 
-def check_pdf(content: bytes) -> None:
-    """Parse the whole PDF in a child process with memory and CPU limits
-    (``family.pdf_inspection``); refuse it when damaged, encrypted, active, or too heavy to
-    parse (a decompression bomb)."""
+def _inspect_in_child(module: str, content: bytes, *arguments: str) -> tuple[int, bytes]:
+    """Run ``python -m module`` on the file, with its limits; its exit code (``None`` when it
+    overran the wall clock) and what it wrote."""
     try:
         child = subprocess.run(
-            [sys.executable, "-E", "-s", "-m", "family.pdf_inspection"],
+            [sys.executable, "-E", "-s", "-m", module, *arguments],
             input=content,
             capture_output=True,
-            timeout=PDF_INSPECTION_SECONDS,
+            timeout=INSPECTION_SECONDS,
             cwd=settings.BASE_DIR,
             # Nothing of the portal's environment (database URL, secret key) reaches the
             # process that parses a stranger's file.
             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"},
             check=False,
         )
-        verdict = child.stdout.decode(errors="replace").strip() if child.returncode == 0 else ""
     except subprocess.TimeoutExpired:
-        verdict = ""
+        return -signal.SIGKILL, b""
+    return child.returncode, child.stdout
+
+
+def check_pdf(content: bytes) -> None:
+    """Parse the whole PDF in a child process with memory and CPU limits
+    (``family.pdf_inspection``); refuse it when damaged, encrypted, active, or too heavy to
+    parse (a decompression bomb)."""
+    returncode, output = _inspect_in_child("family.pdf_inspection", content)
+    verdict = output.decode(errors="replace").strip() if returncode == 0 else ""
     if verdict == "ok":
         return
     logger.info("PDF refused: %s", verdict or "inspection overran its limits")
@@ -241,88 +250,46 @@ def _active_pdf_message() -> str:
     )
 
 
+def reencode_image(content: bytes, mime: str) -> tuple[bytes, bool]:
+    """Decode the whole image and encode it again (no metadata, the camera's orientation
+    applied), reduced if needed to fit 2 MB, in a child process with memory and CPU limits
+    (``family.image_inspection``). Returns the bytes and whether it was reduced."""
+    returncode, output = _inspect_in_child("family.image_inspection", content, PILLOW_FORMAT[mime])
+    head, _newline, image = output.partition(b"\n") if returncode == 0 else (b"", b"", b"")
+    verdict, *details = head.decode(errors="replace").split() or [""]
+    if verdict == "ok":
+        return image, details == ["reduced"]
+    if not verdict:
+        # A decoder that crashed on the file: damaged; one stopped by its limits: too large.
+        verdict = "heavy" if returncode in OVERRUN_SIGNALS else "damaged"
+    logger.info("image refused: %s (exit code %s)", verdict, returncode)
+    if verdict == "large" and len(details) == 2 and all(d.isdigit() for d in details):
+        raise UploadRefused(_too_many_pixels_message(int(details[0]), int(details[1])))
+    raise UploadRefused(
+        {
+            "damaged": _unreadable_image_message,
+            "unfit": _unfit_image_message,
+        }.get(verdict, _heavy_image_message)()
+    )
+
+
 def _unreadable_image_message() -> str:
     return _("This image is damaged or incomplete and cannot be read. Take the photo again.")
 
 
-def reencode_image(content: bytes, mime: str) -> tuple[bytes, bool]:
-    """Decode the whole image and encode it again (no metadata, the camera's orientation
-    applied), reduced if needed to fit 2 MB. Returns the bytes and whether it was reduced."""
-    # A truncated image must be refused: WeasyPrint (billing.pdf) switches this Pillow flag on
-    # for the whole process when it is imported.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(content), formats=[PILLOW_FORMAT[mime]])
-            if image.width * image.height > MAX_PIXELS:
-                raise UploadRefused(_too_many_pixels_message(image.width, image.height))
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image = _normalised_mode(image, mime)
-        except UploadRefused:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise UploadRefused(_too_many_pixels_message(0, 0)) from None
-        except Exception as error:
-            logger.info("image refused, unreadable: %s", type(error).__name__)
-            raise UploadRefused(_unreadable_image_message()) from None
-    return fit_image(image, PILLOW_FORMAT[mime])
-
-
 def _too_many_pixels_message(width: int, height: int) -> str:
-    if width and height:
-        return _(
-            "This image is too large (%(width)d × %(height)d pixels): the limit is 50 "
-            "megapixels. Take the photo again at a lower resolution."
-        ) % {"width": width, "height": height}
     return _(
-        "This image is too large: the limit is 50 megapixels. Take the photo again at a lower "
-        "resolution."
+        "This image is too large (%(width)d × %(height)d pixels): the limit is 50 "
+        "megapixels. Take the photo again at a lower resolution."
+    ) % {"width": width, "height": height}
+
+
+def _heavy_image_message() -> str:
+    return _(
+        "This image is too large to be checked: reading it would take too much memory or "
+        "time. Take the photo again, or scan the document again, at a lower resolution."
     )
 
 
-def _normalised_mode(image: Image.Image, mime: str) -> Image.Image:
-    if image.mode in {"I", "F"} or image.mode.startswith("I;16"):
-        # 16-bit grey (some scanners): scaled to 8 bits, not clipped to white.
-        image = image.convert("I") if image.mode != "F" else image
-        image = image.point(lambda value: value * (1 / 256)).convert("L")
-    if mime == JPEG:
-        return image if image.mode in {"RGB", "L"} else image.convert("RGB")
-    if image.mode in {"1", "L", "LA", "RGB", "RGBA", "P"}:
-        return image
-    return image.convert("RGBA")
-
-
-def _encode(image: Image.Image, pillow_format: str, quality: int) -> bytes:
-    buffer = io.BytesIO()
-    if pillow_format == "JPEG":
-        image.save(buffer, "JPEG", quality=quality, optimize=True)
-    else:
-        image.save(buffer, "PNG", compress_level=6)
-    return buffer.getvalue()
-
-
-def fit_image(image: Image.Image, pillow_format: str) -> tuple[bytes, bool]:
-    """The image encoded within ``MAX_STORED_BYTES``: as it is if it fits, else (JPEG) at a
-    lower quality, else scaled down step by step."""
-    data = _encode(image, pillow_format, quality=90)
-    if len(data) <= MAX_STORED_BYTES:
-        return data, False
-    quality = 80
-    if pillow_format == "JPEG":
-        data = _encode(image, pillow_format, quality=quality)
-        if len(data) <= MAX_STORED_BYTES:
-            return data, True
-    width, height = image.size
-    for _attempt in range(12):
-        # The encoded size grows about with the pixel count: aim a little under the limit.
-        scale = min(0.9, math.sqrt(MAX_STORED_BYTES / len(data)) * 0.95)
-        width, height = max(1, int(width * scale)), max(1, int(height * scale))
-        smaller = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        data = _encode(smaller, pillow_format, quality=quality)
-        if len(data) <= MAX_STORED_BYTES:
-            return data, True
-    raise UploadRefused(
-        _("This image cannot be reduced enough to fit within 2 MB: take the photo again.")
-    )
+def _unfit_image_message() -> str:
+    return _("This image cannot be reduced enough to fit within 2 MB: take the photo again.")

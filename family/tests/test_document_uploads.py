@@ -6,6 +6,7 @@ like ``../x.pdf`` go through Django's own upload parser.
 """
 
 import io
+import signal
 from pathlib import Path
 
 import pikepdf
@@ -27,6 +28,8 @@ DAMAGED_PDF = "Ce PDF est endommagé ou incomplet"
 ACTIVE_PDF = "Ce PDF contient des scripts, des actions automatiques ou des fichiers joints"
 ENCRYPTED_PDF = "Ce PDF est protégé par un mot de passe ou chiffré"
 TOO_MANY_PIXELS = "Cette image est trop grande"
+TOO_HEAVY_IMAGE = "Cette image est trop grande pour être vérifiée"
+DAMAGED_IMAGE = "Cette image est endommagée ou incomplète"
 HEAVY_PDF = "Ce PDF demanderait trop de mémoire ou de temps pour être vérifié"
 
 # (file of the corpus, name it is uploaded under, what the family is told)
@@ -36,8 +39,8 @@ HOSTILE = [
     ("page.png", "page.png", NOT_ALLOWED_TYPE),
     ("dessin.svg", "dessin.svg", NOT_ACCEPTED),
     ("vecteur.png", "vecteur.png", NOT_ALLOWED_TYPE),
-    ("400-megapixels.png", "400-megapixels.png", TOO_MANY_PIXELS),
-    ("truncated.jpg", "truncated.jpg", "Cette image est endommagée ou incomplète"),
+    ("400-megapixels.png", "400-megapixels.png", "(20000 × 20000 pixels)"),
+    ("truncated.jpg", "truncated.jpg", DAMAGED_IMAGE),
     ("truncated.pdf", "truncated.pdf", DAMAGED_PDF),
     ("javascript.pdf", "javascript.pdf", ACTIVE_PDF),
     ("javascript-names.pdf", "javascript-names.pdf", ACTIVE_PDF),
@@ -46,6 +49,15 @@ HOSTILE = [
     ("uri-javascript.pdf", "uri-javascript.pdf", ACTIVE_PDF),
     ("decompression-bomb.pdf", "decompression-bomb.pdf", HEAVY_PDF),
     ("embedded-file.pdf", "embedded-file.pdf", ACTIVE_PDF),
+    # A program in a file attachment annotation (a paper clip on the page), in a page's
+    # associated file, in a stream typed /EmbeddedFile that nothing lists as an attachment.
+    ("file-attachment.pdf", "file-attachment.pdf", ACTIVE_PDF),
+    ("associated-file.pdf", "associated-file.pdf", ACTIVE_PDF),
+    ("embedded-file-stream.pdf", "embedded-file-stream.pdf", ACTIVE_PDF),
+    ("3d-javascript.pdf", "3d-javascript.pdf", ACTIVE_PDF),  # a 3D model's script
+    ("rich-media.pdf", "rich-media.pdf", ACTIVE_PDF),
+    ("xfa-form.pdf", "xfa-form.pdf", ACTIVE_PDF),
+    ("page-opens-https.pdf", "page-opens-https.pdf", ACTIVE_PDF),
     ("encrypted.pdf", "encrypted.pdf", ENCRYPTED_PDF),
     ("password.pdf", "password.pdf", ENCRYPTED_PDF),
     ("releve.pdf", "releve.pdf", NOT_ALLOWED_TYPE),  # a nested zip bomb
@@ -134,6 +146,21 @@ def test_the_corpus_holds_every_file_it_names_and_at_least_20_hostile_ones():
     assert len(hostile_files) >= 20 and hostile_files <= names
 
 
+def test_a_link_to_an_https_address_is_accepted_but_not_a_page_opening_it_by_itself(world):
+    """A link the reader clicks may lead to an https address. A page that opens one by itself
+    when it is shown (its /AA) may not: it tells a stranger when, and from where, the staff
+    opened the family's document."""
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), "lien.pdf", corpus("link-https.pdf"))
+    assert response.status_code == 302
+    files, documents = stored_files(), Document.objects.count()
+    response = post_file(client, document_url(world), "page.pdf", corpus("page-opens-https.pdf"))
+    assert_refused(response, ACTIVE_PDF, files, documents)
+    with pikepdf.open(io.BytesIO(corpus("page-opens-https.pdf"))) as pdf:
+        opening = pdf.pages[0].obj.AA.O
+        assert (opening.S, str(opening.URI)) == ("/URI", "https://attacker.example/")
+
+
 def test_a_pdf_of_exactly_2_mb_is_accepted_and_one_byte_more_is_refused(world):
     client = client_for(world.family_a.user)
     files, documents = stored_files(), Document.objects.count()
@@ -207,7 +234,9 @@ def test_an_office_suite_pdf_is_kept_as_sent(world):
         assert handle.read() == original
 
 
-@pytest.mark.parametrize("name", ["scan.png", "opens-on-page-1.pdf", "cmyk.jpg", "index-off.pdf"])
+@pytest.mark.parametrize(
+    "name", ["scan.png", "opens-on-page-1.pdf", "cmyk.jpg", "index-off.pdf", "link-https.pdf"]
+)
 def test_ordinary_files_are_accepted(world, name):
     client = client_for(world.family_a.user)
     response = post_file(client, document_url(world), name, corpus(name))
@@ -297,3 +326,87 @@ def test_the_pdf_is_parsed_by_a_process_that_holds_no_secret(monkeypatch):
     uploads.check_pdf(corpus("document.pdf"))
     assert "DATABASE_URL" not in seen and "SECRET_KEY" not in seen
     assert set(seen) == {"PATH", "LC_ALL"}
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "grain", "halved"),
+    [
+        (6528, 4896, 14, False),  # 32 megapixels: the largest decoded in full, about 9 MB
+        (8160, 6120, 8, True),  # 50 megapixels (a phone's high-resolution mode)
+    ],
+)
+def test_a_large_phone_photo_is_reduced_within_the_limits_of_the_check(
+    world, width, height, grain, halved
+):
+    """Decoded in full and turned upright, a photo takes 8 bytes per pixel: up to 32
+    megapixels it fits the check's memory; beyond, it is decoded at half its size."""
+    photo = upload_files.large_phone_photo(width, height, grain)
+    assert 2 * 1024 * 1024 < len(photo) < 10 * 1024 * 1024
+    client = client_for(world.family_a.user)
+    response = post_file(client, document_url(world), "IMG_0001.JPG", photo)
+    assert response.status_code == 302
+    assert "elle a été réduite pour tenir dans 2 Mo" in page(client.get(document_url(world))).text
+    with draft_of(world).file.open("rb") as handle:
+        stored = handle.read()
+    assert len(stored) <= MAX_STORED_BYTES
+    stored_width, stored_height = Image.open(io.BytesIO(stored)).size
+    assert stored_height > stored_width  # turned upright
+    if halved:
+        assert (stored_width, stored_height) == (height // 2, width // 2)
+
+
+def test_an_image_too_heavy_to_decode_within_the_limits_is_refused_as_too_large(world):
+    """A 16-bit grey scan of 49 megapixels is within the pixel limit, but its decoding to 8
+    bits needs more than the check's memory: the family is told it is too large, not damaged,
+    and the web server's worker never decoded it."""
+    files, documents = stored_files(), Document.objects.count()
+    client = client_for(world.family_a.user)
+    scan = upload_files.png_16_bit_of_49_megapixels()
+    response = post_file(client, document_url(world), "scan.png", scan)
+    assert_refused(response, TOO_HEAVY_IMAGE, files, documents)
+    assert DAMAGED_IMAGE not in page(response).text
+
+
+@pytest.mark.parametrize(
+    ("returncode", "message"),
+    [
+        (-signal.SIGXCPU, TOO_HEAVY_IMAGE),  # stopped past its processor time
+        (-signal.SIGKILL, TOO_HEAVY_IMAGE),  # or its wall clock
+        (-signal.SIGSEGV, DAMAGED_IMAGE),  # a decoder that crashed on the file
+        (1, DAMAGED_IMAGE),
+    ],
+)
+def test_an_image_check_that_ends_badly_says_whether_the_image_is_too_large_or_damaged(
+    monkeypatch, returncode, message
+):
+    from django.utils import translation
+
+    from family import uploads
+
+    monkeypatch.setattr(uploads, "_inspect_in_child", lambda *args: (returncode, b""))
+    with translation.override("fr"), pytest.raises(uploads.UploadRefused) as refusal:
+        uploads.reencode_image(corpus("cmyk.jpg"), uploads.JPEG)
+    assert refusal.value.message.startswith(message)
+
+
+def test_an_image_is_decoded_by_a_process_that_holds_no_secret(monkeypatch):
+    """The web server's worker only hands the image over: the child that decodes it gets no
+    database URL and no secret key, and gives back the image to store."""
+    import subprocess
+
+    from family import uploads
+
+    seen = {}
+    real_run = subprocess.run
+
+    def spy(command, *args, **kwargs):
+        seen.update(command=command, env=kwargs["env"])
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://portal:secret@db/portal")
+    monkeypatch.setattr(uploads.subprocess, "run", spy)
+    stored, reduced = uploads.reencode_image(corpus("polyglot.jpg"), uploads.JPEG)
+    assert seen["command"][-3:] == ["-m", "family.image_inspection", "JPEG"]
+    assert set(seen["env"]) == {"PATH", "LC_ALL"}
+    assert Image.open(io.BytesIO(stored)).size == (800, 600) and not reduced
+    assert b"<script>" not in stored

@@ -148,6 +148,102 @@ def _embedded_file(document):
     )
 
 
+# A Windows program: what a hostile attachment would carry.
+PROGRAM = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
+    + b"\x00" * 48
+    + b"This program cannot be run in DOS mode.\r\n"
+    + b"\x00" * 200
+)
+
+
+def _annotate(document, annotation: pikepdf.Dictionary) -> None:
+    annotation.Type = pikepdf.Name.Annot
+    annotation.Rect = pikepdf.Array([72, 600, 96, 624])
+    document.pages[0].obj.Annots = document.make_indirect(pikepdf.Array([annotation]))
+
+
+def _file_attachment(document):
+    """A file attachment annotation (a paper clip on the page) holding a program in its file
+    specification's /EF, not listed in the document's /EmbeddedFiles."""
+    program = document.make_stream(PROGRAM)
+    _annotate(
+        document,
+        pikepdf.Dictionary(
+            Subtype=pikepdf.Name.FileAttachment,
+            Contents=pikepdf.String("Facture"),
+            FS=pikepdf.Dictionary(
+                F=pikepdf.String("facture.exe"), EF=pikepdf.Dictionary(F=program)
+            ),
+        ),
+    )
+
+
+def _associated_file(document):
+    """A page's associated file (PDF 2.0's /AF): a file specification whose /EF holds a
+    program; nothing else in the file names an attachment."""
+    program = document.make_stream(PROGRAM)
+    document.pages[0].obj.AF = pikepdf.Array(
+        [pikepdf.Dictionary(F=pikepdf.String("notice.exe"), EF=pikepdf.Dictionary(F=program))]
+    )
+
+
+def _embedded_file_stream(document):
+    """A stream typed /EmbeddedFile holding a program, reached from no attachment at all."""
+    program = document.make_stream(PROGRAM)
+    program.Type = pikepdf.Name.EmbeddedFile
+    document.Root.Extra = program
+
+
+def _3d_javascript(document):
+    """A 3D annotation whose model (/3DD) runs a script when it is loaded (/OnInstantiate)."""
+    script = document.make_stream(b"host.app.alert('3D');")
+    model = document.make_stream(b"U3D\x00" + b"\x00" * 60)
+    model.Type = pikepdf.Name("/3D")
+    model.Subtype = pikepdf.Name.U3D
+    model.OnInstantiate = script
+    _annotate(document, pikepdf.Dictionary(Subtype=pikepdf.Name("/3D"), **{"3DD": model}))
+
+
+def _rich_media(document):
+    """A rich media annotation (Flash, video), with no script nor file named in it."""
+    _annotate(
+        document,
+        pikepdf.Dictionary(
+            Subtype=pikepdf.Name.RichMedia,
+            RichMediaContent=pikepdf.Dictionary(Configurations=pikepdf.Array()),
+        ),
+    )
+
+
+def _page_opens_https(document):
+    """A page that opens an https address by itself when it is shown (/AA /O), no click."""
+    document.pages[0].obj.AA = pikepdf.Dictionary(
+        O=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://attacker.example/"))
+    )
+
+
+def _link_https(document):
+    """A link the reader clicks to open an https address, as office suites write them."""
+    _annotate(
+        document,
+        pikepdf.Dictionary(
+            Subtype=pikepdf.Name.Link,
+            A=pikepdf.Dictionary(
+                S=pikepdf.Name.URI, URI=pikepdf.String("https://www.service-public.fr/")
+            ),
+        ),
+    )
+
+
+def _xfa_form(document):
+    """An XML form (XFA), which some viewers run with scripts of its own."""
+    xfa = document.make_stream(
+        b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template/></xdp:xdp>'
+    )
+    document.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(), XFA=xfa)
+
+
 def _encrypted_without_password(document):
     return {"encryption": pikepdf.Encryption(owner="secretariat", user="", R=6)}
 
@@ -181,6 +277,28 @@ def phone_photo() -> bytes:
     return buffer.getvalue()
 
 
+def large_phone_photo(width: int, height: int, grain: int = 14) -> bytes:
+    """A photo of ``width`` × ``height`` held sideways, of several megabytes: its grain is a
+    tile of noise repeated (as costly to encode, much quicker to make)."""
+    tile = Image.merge(
+        "RGB",
+        (
+            Image.effect_noise((512, 512), grain),
+            Image.linear_gradient("L").resize((512, 512)),
+            Image.effect_noise((512, 512), grain // 2),
+        ),
+    )
+    image = Image.new("RGB", (width, height))
+    for left in range(0, width, 512):
+        for top in range(0, height, 512):
+            image.paste(tile, (left, top))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° to show
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92, exif=exif)
+    return buffer.getvalue()
+
+
 def png_scan() -> bytes:
     """An A4 page scanned at 150 dpi in grey levels, with lines of text."""
     image = Image.new("L", (1240, 1754), 255)
@@ -203,6 +321,22 @@ def png_of_400_megapixels() -> bytes:
     row = b"\x00" + b"\x00" * (width // 8)
     data = b"".join(compressor.compress(row) for _row in range(height)) + compressor.flush()
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", data)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def png_16_bit_of_49_megapixels() -> bytes:
+    """A valid 7000 × 7000 grey PNG in 16 bits per pixel: 100 kB, within the pixel limit, but
+    its decoding to 8 bits needs more memory than the check is given."""
+    width = height = 7_000
+    compressor = zlib.compressobj(9)
+    row = b"\x00" + b"\x00" * (width * 2)
+    data = b"".join(compressor.compress(row) for _row in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 16, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _png_chunk(b"IHDR", header)
@@ -264,21 +398,24 @@ BUILDERS = {
     "scan-16-bit.png": png_16_bit_scan,
     "opens-on-page-1.pdf": lambda: pdf(change=_open_on_first_page),
     "embedded-file.pdf": lambda: pdf(change=_embedded_file),
+    "file-attachment.pdf": lambda: pdf(change=_file_attachment),
+    "associated-file.pdf": lambda: pdf(change=_associated_file),
+    "embedded-file-stream.pdf": lambda: pdf(change=_embedded_file_stream),
+    "3d-javascript.pdf": lambda: pdf(change=_3d_javascript),
+    "rich-media.pdf": lambda: pdf(change=_rich_media),
+    "page-opens-https.pdf": lambda: pdf(change=_page_opens_https),
+    "xfa-form.pdf": lambda: pdf(change=_xfa_form),
     "encrypted.pdf": lambda: pdf(change=_encrypted_without_password),
     "password.pdf": lambda: pdf(change=_encrypted_with_password),
     "releve.pdf": zip_bomb,
-    "programme.pdf": lambda: (
-        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
-        + b"\x00" * 48
-        + b"This program cannot be run in DOS mode.\r\n"
-        + b"\x00" * 200
-    ),
+    "programme.pdf": lambda: PROGRAM,
     "animation.jpg": gif,
     "photo.jpg": lambda: webp(),
     "cmyk.jpg": lambda: jpeg(mode="CMYK"),
     "polyglot.jpg": lambda: jpeg() + b"<html><script>alert('polyglot')</script></html>",
     "document.pdf": lambda: pdf(pages=2),
     "index-off.pdf": pdf_with_a_wrong_index,
+    "link-https.pdf": lambda: pdf(change=_link_https),
 }
 
 
