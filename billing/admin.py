@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -542,8 +543,25 @@ class PaymentAdmin(IssuedDocumentAdmin):
 
 @admin.register(PaymentAttempt)
 class PaymentAttemptAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
-    """Online payments as the provider reported them: read only."""
+    """Online payments as the provider reported them: read only. Those started and not
+    confirmed are counted on the admin's home page, until they are abandoned
+    (``PAYMENT_EXPIRY_MINUTES``)."""
 
-    list_display = ["reference", "created_at", "family", "ledger", "amount", "status", "payment"]
+    # The reference last: long, read only to search the provider's back office.
+    list_display = ["created_at", "family", "ledger", "paid", "status", "expiry", "payment"]
+    list_display += ["reference"]
     list_filter = ["status", "ledger", "establishment"]
     search_fields = ["reference", "transaction_id", "family__name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("family", "payment")
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def paid(self, attempt):
+        return money(attempt.amount)
+
+    @admin.display(description=_("abandoned unless confirmed by"))
+    def expiry(self, attempt):
+        if attempt.status != PaymentAttempt.Status.STARTED:
+            return "—"
+        return date_format(timezone.localtime(attempt.expires_at), "SHORT_DATETIME_FORMAT")
