@@ -1,16 +1,16 @@
 """The staff's side of billing: draft invoices with their lines, issuing (numbers), credit
 notes, payments, online payments, duplicates and the CSV export of a ledger."""
 
+import copy
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -22,10 +22,12 @@ from accounts.admin_readonly import ReadOnlyAdminMixin
 from accounts.exports import csv_response, spreadsheet_safe
 from accounts.tenancy import TenantAdminMixin, staff_scope
 from billing import services
+from billing.admin_forms import PaymentAdminForm, PaymentFamilyForm, payable_families
 from billing.exceptions import BillingError
 from billing.models import DocumentKind, Invoice, InvoiceLine, Ledger, Payment, PaymentAttempt
 from billing.templatetags.billing import money
 from billing.views import pdf_response
+from family.models import Family, Guardian
 
 DRAFT_FIELDS = ["establishment", "family", "payer", "ledger", "kind", "corrects", "date", "label"]
 
@@ -380,50 +382,6 @@ class InvoiceAdmin(IssuedDocumentAdmin):
         self.message_user(request, message)
 
 
-class PaymentAdminForm(forms.ModelForm):
-    settles = forms.ModelMultipleChoiceField(
-        label=_("Invoices settled"),
-        queryset=Invoice.objects.none(),
-        required=False,
-        help_text=_(
-            "The amount goes to them oldest first, each up to what is left to pay of it; "
-            "what is more is paid on account."
-        ),
-    )
-
-    class Meta:
-        model = Payment
-        fields = ["establishment", "family", "payer", "ledger", "date", "mode", "amount", "label"]
-        fields += ["deposited"]
-        localized_fields = ["amount"]  # "50,00" in French, as staff type it
-
-    def clean(self):
-        cleaned = super().clean()
-        family, ledger = cleaned.get("family"), cleaned.get("ledger")
-        for invoice in cleaned.get("settles") or []:
-            if family and (invoice.family_id != family.pk or invoice.ledger != ledger):
-                raise ValidationError(
-                    {
-                        "settles": gettext(
-                            "%(invoice)s is not an invoice of the family %(family)s, %(ledger)s."
-                        )
-                        % {
-                            "invoice": invoice,
-                            "family": family,
-                            "ledger": dict(Ledger.choices)[ledger] if ledger else "",
-                        }
-                    }
-                )
-            if invoice.payer_id != getattr(cleaned.get("payer"), "pk", None):
-                raise ValidationError(
-                    {
-                        "settles": gettext("%(invoice)s is not paid by the payer of this payment.")
-                        % {"invoice": invoice}
-                    }
-                )
-        return cleaned
-
-
 @admin.register(Payment)
 class PaymentAdmin(IssuedDocumentAdmin):
     """Payments received: recording one numbers its receipt; afterwards only the paid-in
@@ -435,7 +393,6 @@ class PaymentAdmin(IssuedDocumentAdmin):
     list_display += ["deposited"]
     list_filter = ["ledger", "mode", "deposited", "date", "establishment"]
     search_fields = ["number", "label", "family__name"]
-    autocomplete_fields = ["family", "payer"]
     date_hierarchy = "date"
     actions = ["mark_deposited"]
 
@@ -463,16 +420,100 @@ class PaymentAdmin(IssuedDocumentAdmin):
             "on account"
         )
 
+    def chosen_family(self, request) -> Family | None:
+        """The family a new payment is recorded for: the one posted, or the first step's."""
+        data = request.POST if request.method == "POST" else request.GET
+        value = str(data.get("family", ""))
+        if not value.isdigit():
+            return None
+        return payable_families(request.user).filter(pk=value).first()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Recording a payment starts with the family who paid (a form that needs no
+        JavaScript), so that the payment's form offers that family's invoices only."""
+        if (
+            request.method == "GET"
+            and self.has_add_permission(request)
+            and self.chosen_family(request) is None
+        ):
+            return self.family_step(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        family = self.chosen_family(request)
+        if family is not None and "ledger" not in initial:
+            # The ledger of what the family owes, when it owes in one ledger only.
+            owed = [
+                ledger
+                for ledger in Ledger.values
+                if services.open_invoices(family=family, ledger=ledger)
+            ]
+            if len(owed) == 1:
+                initial["ledger"] = owed[0]
+        return initial
+
+    def family_step(self, request):
+        bound = "family" in request.GET
+        form = PaymentFamilyForm(request.GET if bound else None, user=request.user)
+        if bound:
+            form.is_valid()  # an unknown or another establishment's family: said next to it
+        title = gettext("Record a payment: the family")
+        return render(
+            request,
+            "admin/billing/payment/choose_family.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "errors_title": bound and bool(form.errors),
+                "form": form,
+                "kept": [(k, v) for k, v in request.GET.items() if k != "family"],
+                "opts": self.model._meta,
+                "has_view_permission": self.has_view_permission(request),
+            },
+        )
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if "settles" in form.base_fields:
-            field = form.base_fields["settles"]
-            field.queryset = staff_scope(
-                Invoice.objects.issued().filter(kind=DocumentKind.INVOICE), request.user
-            )
-            field.widget = AutocompleteSelectMultiple(
-                Payment._meta.get_field("invoices"), self.admin_site
-            )
+        if obj is not None or "family" not in form.base_fields:
+            return form  # a recorded payment: read only, but its paid-in box
+        fields = form.base_fields
+        # A field of its own for this request: the declared one is shared by every form.
+        fields["settles"] = settles = copy.deepcopy(fields["settles"])
+        settles.queryset = staff_scope(
+            Invoice.objects.issued().filter(kind=DocumentKind.INVOICE), request.user
+        ).prefetch_related("settlements", "credit_notes")
+        families = payable_families(request.user)
+        family = self.chosen_family(request)
+        fields["family"].widget = forms.Select()
+        fields["payer"].widget = forms.Select()
+        if family is None:
+            fields["family"].queryset = families
+            fields["payer"].queryset = Guardian.objects.none()
+            return form
+        fields["family"].queryset = families.filter(pk=family.pk)
+        fields["family"].empty_label = None
+        fields["family"].help_text = format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:billing_payment_add"),
+            gettext("Record a payment of another family"),
+        )
+        fields["establishment"].queryset = fields["establishment"].queryset.filter(
+            pk=family.establishment_id
+        )
+        fields["establishment"].empty_label = None
+        fields["payer"].queryset = Guardian.objects.filter(family=family).order_by("pk")
+        fields["payer"].empty_label = gettext("the family (every guardian)")
+        open_invoices = [
+            invoice
+            for ledger in Ledger.values
+            for invoice in services.open_invoices(family=family, ledger=ledger)
+        ]
+        settles.offer(open_invoices)
+        if not open_invoices:
+            settles.help_text = gettext(
+                "%(family)s has no invoice left to pay: the payment is recorded on account."
+            ) % {"family": family}
         return form
 
     def get_fields(self, request, obj=None):
@@ -542,8 +583,25 @@ class PaymentAdmin(IssuedDocumentAdmin):
 
 @admin.register(PaymentAttempt)
 class PaymentAttemptAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
-    """Online payments as the provider reported them: read only."""
+    """Online payments as the provider reported them: read only. Those started and not
+    confirmed are counted on the admin's home page, until they are abandoned
+    (``PAYMENT_EXPIRY_MINUTES``)."""
 
-    list_display = ["reference", "created_at", "family", "ledger", "amount", "status", "payment"]
+    # The reference last: long, read only to search the provider's back office.
+    list_display = ["created_at", "family", "ledger", "paid", "status", "expiry", "payment"]
+    list_display += ["reference"]
     list_filter = ["status", "ledger", "establishment"]
     search_fields = ["reference", "transaction_id", "family__name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("family", "payment")
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def paid(self, attempt):
+        return money(attempt.amount)
+
+    @admin.display(description=_("abandoned unless confirmed by"))
+    def expiry(self, attempt):
+        if attempt.status != PaymentAttempt.Status.STARTED:
+            return "—"
+        return date_format(timezone.localtime(attempt.expires_at), "SHORT_DATETIME_FORMAT")

@@ -7,10 +7,12 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from accounts import admin_queue
         from billing import (
             checks,  # noqa: F401 - registers the system checks
             services,
         )
+        from billing.selectors import attempts_awaiting_count
         from family import anonymisation
 
         anonymisation.register(
@@ -19,5 +21,14 @@ class BillingConfig(AppConfig):
                 names=services.family_billing_names,
                 anonymise=services.family_billing_anonymise,
                 refusals=services.family_billing_refusals,
+            )
+        )
+        admin_queue.register(
+            admin_queue.Queue(
+                _("Online payments awaiting confirmation"),
+                attempts_awaiting_count,
+                "admin:billing_paymentattempt_changelist",
+                "billing.view_paymentattempt",
+                query="?status__exact=started",
             )
         )

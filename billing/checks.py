@@ -30,3 +30,18 @@ def no_test_provider_in_production(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def payment_expiry_leaves_time_to_pay(app_configs, **kwargs):
+    """A family needs time to type its card and pass its bank's check."""
+    if settings.PAYMENT_EXPIRY_MINUTES < 15:
+        return [
+            Error(
+                f"PAYMENT_EXPIRY_MINUTES is {settings.PAYMENT_EXPIRY_MINUTES}: online payments "
+                "would be abandoned while families are still paying.",
+                hint="Give at least 15 minutes (120 by default).",
+                id="billing.E002",
+            )
+        ]
+    return []

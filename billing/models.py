@@ -5,6 +5,7 @@ An issued document is a snapshot: its number, date, lines, total and both addres
 change again, and it is never deleted; a correction is a credit note (``billing.services``).
 """
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantModel, TenantQuerySet, check_same_establishment
@@ -320,14 +322,39 @@ class Settlement(models.Model):
         return f"{self.invoice} ← {self.payment}"
 
 
+def attempt_lifetime() -> timedelta:
+    """How long a started online payment waits for its confirmation before it is abandoned."""
+    return timedelta(minutes=settings.PAYMENT_EXPIRY_MINUTES)
+
+
+class PaymentAttemptQuerySet(TenantQuerySet):
+    def awaiting_confirmation(self, *, at: datetime | None = None):
+        """Started, and still within their time: the provider may still confirm them."""
+        at = at or timezone.now()
+        return self.filter(
+            status=PaymentAttempt.Status.STARTED, created_at__gt=at - attempt_lifetime()
+        )
+
+    def overdue(self, *, at: datetime | None = None):
+        """Started, their time over, not marked abandoned yet."""
+        at = at or timezone.now()
+        return self.filter(
+            status=PaymentAttempt.Status.STARTED, created_at__lte=at - attempt_lifetime()
+        )
+
+
 class PaymentAttempt(TenantModel):
     """A family's online payment, from *Payer en ligne* to the provider's signed confirmation.
-    The payment is recorded once, when a confirmation that checks in every way arrives."""
+    The payment is recorded once, when a confirmation that checks in every way arrives; an
+    attempt left unconfirmed past ``PAYMENT_EXPIRY_MINUTES`` is abandoned, and money confirmed
+    for it afterwards is recorded on account for the staff to look at."""
 
     class Status(models.TextChoices):
         STARTED = "started", _("started")
         PAID = "paid", _("paid")
         FAILED = "failed", _("failed")
+        ABANDONED = "abandoned", _("abandoned")
+        PAID_LATE = "paid_late", _("paid after it was abandoned")
 
     family = models.ForeignKey(
         "family.Family", verbose_name=_("family"), on_delete=models.PROTECT, related_name="+"
@@ -363,6 +390,7 @@ class PaymentAttempt(TenantModel):
     # A guardian reaches the online payments they started (the family's other guardian
     # pays what they see from their own login).
     tenant_guardian_path = "started_by__guardian"
+    objects = PaymentAttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -371,3 +399,11 @@ class PaymentAttempt(TenantModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def expires_at(self) -> datetime:
+        """When a started attempt is abandoned if no confirmation came."""
+        return self.created_at + attempt_lifetime()
+
+    def is_overdue(self, at: datetime | None = None) -> bool:
+        return self.status == self.Status.STARTED and self.expires_at <= (at or timezone.now())

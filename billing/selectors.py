@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from billing.models import Invoice, Payment
+from accounts.tenancy import staff_scope
+from billing.models import Invoice, Payment, PaymentAttempt
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,10 @@ def statement(*, invoices, payments, ledger: str) -> Statement:
     ]
     lines.sort(key=lambda line: (line.date, line.number), reverse=True)
     return Statement(ledger=ledger, lines=lines)
+
+
+def attempts_awaiting_count(request) -> int:
+    """Online payments of the staff member's establishment started and not confirmed (nor
+    abandoned) yet: the admin's *À traiter* line."""
+    started = PaymentAttempt.objects.filter(status=PaymentAttempt.Status.STARTED)
+    return staff_scope(started, request.user).count()

@@ -9,13 +9,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import audit
+from accounts.emails import queue_mail
 from billing import numbering
 from billing.exceptions import BillingError, PaymentRefused
 from billing.models import (
@@ -29,6 +33,7 @@ from billing.models import (
     PaymentAttempt,
     PaymentMode,
     Settlement,
+    attempt_lifetime,
     line_amount,
 )
 from billing.payments.base import Confirmation
@@ -36,7 +41,6 @@ from family.anonymisation import Erased, Scrubber
 from family.models import Family, Guardian
 
 logger = logging.getLogger(__name__)
-ATTEMPT_MAY_STILL_BE_CONFIRMED = timedelta(hours=24)
 
 
 def _address_block(*lines: str) -> str:
@@ -441,10 +445,12 @@ def payment_start(
 ) -> PaymentAttempt:
     """*Payer en ligne*: an attempt for the amount due, under a reference nobody can guess.
     A second click (or a second tab) within the hour goes on with the same attempt, so that
-    the family cannot pay the same balance twice."""
+    the family cannot pay the same balance twice (within the first half of its time only:
+    a payment started again always has the time to be confirmed)."""
     if amount <= 0:
         raise BillingError(_("Nothing is left to pay in this ledger."))
     Family.objects.select_for_update().filter(pk=family.pk).first()  # one start at a time
+    reused_for = min(ATTEMPT_REUSED_FOR, attempt_lifetime() / 2)
     started = PaymentAttempt.objects.filter(
         family=family,
         started_by=user,
@@ -452,7 +458,7 @@ def payment_start(
         provider=provider,
         amount=amount,
         status=PaymentAttempt.Status.STARTED,
-        created_at__gte=timezone.now() - ATTEMPT_REUSED_FOR,
+        created_at__gte=timezone.now() - reused_for,
     ).first()
     if started is not None:
         return started
@@ -472,22 +478,27 @@ class PaymentOutcome(StrEnum):
     PAID = "paid"
     ALREADY_PAID = "already paid"  # the same confirmation again: nothing more is recorded
     DECLINED = "declined"
+    PAID_LATE = "paid late"  # money for an abandoned attempt: recorded on account
 
 
 @transaction.atomic
 def payment_confirm(*, confirmation: Confirmation) -> tuple[PaymentOutcome, PaymentAttempt]:
     """A confirmation whose signature checked: the payment is recorded once, and only when the
     reference, the amount and the currency are those of the attempt. Anything else records
-    nothing, is logged and raises ``PaymentRefused``."""
-    attempt = (
-        PaymentAttempt.objects.select_for_update(of=("self",))
-        .select_related("family")
-        .filter(reference=confirmation.reference, provider=confirmation.provider)
-        .first()
+    nothing, is logged and raises ``PaymentRefused``. An abandoned attempt (or one whose time
+    is over) is never confirmed: money the provider took for it all the same is recorded on
+    account, and the staff are told (``PaymentOutcome.PAID_LATE``)."""
+    attempts = PaymentAttempt.objects.filter(
+        reference=confirmation.reference, provider=confirmation.provider
     )
-    if attempt is None:
+    family_id = attempts.values_list("family_id", flat=True).first()
+    if family_id is None:
         return _refuse(confirmation, "unknown reference")
-    if attempt.status == PaymentAttempt.Status.PAID:
+    _lock_family(family_id)  # the family first, as every billing write and the anonymisation
+    attempt = attempts.select_for_update(of=("self",)).select_related("family").get()
+    if attempt.is_overdue():
+        _abandon(attempt)  # as the expiry command would have: the same answer either way
+    if attempt.status in {PaymentAttempt.Status.PAID, PaymentAttempt.Status.PAID_LATE}:
         if attempt.transaction_id == confirmation.transaction_id and confirmation.paid:
             logger.info("billing.payment.duplicate %s: already recorded", attempt.reference)
             return PaymentOutcome.ALREADY_PAID, attempt
@@ -500,16 +511,118 @@ def payment_confirm(*, confirmation: Confirmation) -> tuple[PaymentOutcome, Paym
             f"amount or currency {confirmation.amount} {confirmation.currency} "
             f"instead of {attempt.amount} {attempt.currency}",
         )
-    attempt.transaction_id = confirmation.transaction_id
+    abandoned = attempt.status == PaymentAttempt.Status.ABANDONED
     if not confirmation.paid:
+        if abandoned:  # nothing was charged: the attempt stays abandoned
+            logger.info("billing.payment.declined %s (abandoned)", attempt.reference)
+            return PaymentOutcome.DECLINED, attempt
+        attempt.transaction_id = confirmation.transaction_id
         attempt.status = PaymentAttempt.Status.FAILED
         attempt.save(update_fields=["status", "transaction_id", "updated_at"])
         logger.info("billing.payment.declined %s", attempt.reference)
         return PaymentOutcome.DECLINED, attempt
+    attempt.transaction_id = confirmation.transaction_id
+    if abandoned:
+        attempt.payment = _record_late(attempt)
+        attempt.status = PaymentAttempt.Status.PAID_LATE
+        attempt.save(update_fields=["status", "transaction_id", "payment", "updated_at"])
+        return PaymentOutcome.PAID_LATE, attempt
     attempt.payment = _record_online(attempt)[0]
     attempt.status = PaymentAttempt.Status.PAID
     attempt.save(update_fields=["status", "transaction_id", "payment", "updated_at"])
     return PaymentOutcome.PAID, attempt
+
+
+def _abandon(attempt: PaymentAttempt) -> None:
+    """A started attempt whose time is over: abandoned, audited (the caller holds its lock)."""
+    attempt.status = PaymentAttempt.Status.ABANDONED
+    attempt.save(update_fields=["status", "updated_at"])
+    audit.record(
+        action="billing.online_payment.abandoned",
+        actor=None,
+        establishment_id=attempt.establishment_id,
+        obj=attempt,
+        amount=str(attempt.amount),
+        started=attempt.created_at.isoformat(),
+    )
+    logger.info("billing.online_payment.abandoned %s", attempt.reference[:64])
+
+
+def payment_attempts_expire(*, at=None) -> int:
+    """The online payments started and not confirmed within ``PAYMENT_EXPIRY_MINUTES`` are
+    abandoned: one transaction each, under the family's lock (``manage.py
+    expire_payment_attempts``, run every few minutes). Returns how many."""
+    at = at or timezone.now()
+    overdue = list(
+        PaymentAttempt.objects.overdue(at=at).order_by("pk").values_list("pk", "family_id")
+    )
+    abandoned = 0
+    for pk, family_id in overdue:
+        with transaction.atomic():
+            _lock_family(family_id)
+            attempt = (
+                PaymentAttempt.objects.overdue(at=at)
+                .select_for_update(of=("self",))
+                .filter(pk=pk)
+                .first()
+            )
+            if attempt is not None:  # confirmed meanwhile: left as it is
+                _abandon(attempt)
+                abandoned += 1
+    return abandoned
+
+
+def _record_late(attempt: PaymentAttempt) -> Payment:
+    """Money the provider confirmed for an abandoned attempt: the family may have paid
+    otherwise meanwhile, so it settles nothing. Its receipt is the paying guardian's credit
+    (on account, as when settling fails), audited, and the staff are told by mail to settle
+    or refund it."""
+    guardian = (
+        Guardian.objects.filter(user=attempt.started_by_id).first()
+        if attempt.started_by_id
+        else None
+    )
+    payment = payment_record(
+        family=attempt.family,
+        ledger=attempt.ledger,
+        mode=PaymentMode.ONLINE,
+        amount=attempt.amount,
+        label=str(
+            _("Online payment %(transaction)s, received after it expired: on account")
+            % {"transaction": attempt.transaction_id}
+        )[:200],
+        payer=guardian,
+        online_attempt=attempt,
+    )
+    audit.record(
+        action="billing.online_payment.paid_late",
+        actor=None,
+        establishment_id=attempt.establishment_id,
+        obj=attempt,
+        amount=str(attempt.amount),
+        receipt=payment.number,
+    )
+    logger.warning(
+        "billing.online_payment.paid_late %s: recorded on account as %s",
+        attempt.reference[:64],
+        payment.number,
+    )
+    establishment = attempt.establishment
+    if establishment.email:
+        path = reverse("admin:billing_payment_change", args=[payment.pk])
+        queue_mail(
+            to=establishment.email,
+            template="online_payment_late",
+            context={
+                "attempt": attempt,
+                "payment": payment,
+                "family": attempt.family,
+                "url": f"{settings.PORTAL_URL}{path}" if settings.PORTAL_URL else "",
+            },
+            language=settings.LANGUAGE_CODE,
+            establishment=establishment,
+        )
+    return payment
 
 
 def _record_online(attempt: PaymentAttempt) -> list[Payment]:
@@ -580,6 +693,10 @@ def _refuse(confirmation: Confirmation, reason: str):
     raise PaymentRefused(reason)
 
 
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
 def family_billing_refusals(*, family: Family) -> list[str]:
     """Why the billing app refuses to anonymise a family now: a ledger whose balance is not
     zero (owed to the establishment, or paid in excess and to be refunded: either way the
@@ -620,18 +737,20 @@ def family_billing_refusals(*, family: Family) -> list[str]:
                     _("%(ledger)s: %(amount)s was paid in excess and is to be refunded first.")
                     % {"ledger": ledger_label, "amount": money(balance)}
                 )
-    # A payment started lately may still be confirmed by the provider (one left for a day
-    # was abandoned on the card page): its money would come for a family nobody can reach.
-    started = PaymentAttempt.objects.for_family(family).filter(
-        status=PaymentAttempt.Status.STARTED,
-        created_at__gte=timezone.now() - ATTEMPT_MAY_STILL_BE_CONFIRMED,
+    # A payment still awaiting its confirmation may yet settle the family's invoices: its
+    # money would come for a family nobody can reach. Once its time is over it is abandoned,
+    # and money confirmed for it after all is recorded on account for the staff.
+    awaiting = (
+        PaymentAttempt.objects.for_family(family).awaiting_confirmation().order_by("-created_at")
     )
-    if started.exists():
+    last = awaiting.first()
+    if last is not None:
         reasons.append(
             _(
-                "An online payment was started in the last 24 hours and may still be "
-                "confirmed: try again tomorrow."
+                "An online payment started on %(started)s may still be confirmed until "
+                "%(until)s: try again after that."
             )
+            % {"started": _when(last.created_at), "until": _when(last.expires_at)}
         )
     drafts = invoices.filter(number="").count()
     if drafts:

@@ -129,6 +129,15 @@ def test_card(request, reference: str):
         reference=reference,
         provider="test",
     )
+    if attempt.status == PaymentAttempt.Status.ABANDONED or attempt.is_overdue():
+        messages.info(
+            request,
+            _(
+                "This payment has expired: nothing was charged. Start it again from your "
+                "ledger if something is left to pay."
+            ),
+        )
+        return HttpResponseRedirect(_ledger_url(attempt.ledger))
     if attempt.status != PaymentAttempt.Status.STARTED:
         messages.info(request, _("This payment is over: its result is in your ledger."))
         return HttpResponseRedirect(_ledger_url(attempt.ledger))
@@ -188,6 +197,16 @@ def payment_confirm(request):
         return HttpResponse("ok", content_type="text/plain")
     if outcome == services.PaymentOutcome.DECLINED:
         messages.error(request, _("The payment was declined: nothing was charged."))
+    elif attempt.status == PaymentAttempt.Status.PAID_LATE:
+        messages.warning(
+            request,
+            _(
+                "Your payment of %(amount)s reached us after its time was over: it is "
+                "recorded on account, receipt %(number)s, and the administrative staff "
+                "have been told."
+            )
+            % {"amount": money(attempt.amount), "number": attempt.payment.number},
+        )
     else:
         receipts = [payment.number for payment in services.online_receipts(attempt)]
         messages.success(

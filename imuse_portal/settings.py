@@ -364,6 +364,9 @@ ADMINS = [("Administrateur", a) for a in env_list("ADMINS")]
 # derived from SECRET_KEY).
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "test" if DEBUG else "")
 PAYMENT_TEST_SECRET = env_str("PAYMENT_TEST_SECRET")
+# An online payment started and not confirmed this long after is abandoned (manage.py
+# expire_payment_attempts); money its provider confirms afterwards is recorded on account.
+PAYMENT_EXPIRY_MINUTES = env_int("PAYMENT_EXPIRY_MINUTES", 120)
 
 # HTTPS and browser protections; in production they are on unless said otherwise.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

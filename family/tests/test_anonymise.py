@@ -70,7 +70,8 @@ def settle(world) -> None:
     )
 
 
-def test_an_online_payment_started_lately_holds_the_anonymisation(world):
+def test_an_online_payment_awaiting_confirmation_holds_the_anonymisation(world, settings):
+    settings.PAYMENT_EXPIRY_MINUTES = 120
     billing.payment_record(
         family=world.family_a.family,
         ledger=Ledger.RENTALS,
@@ -80,11 +81,14 @@ def test_an_online_payment_started_lately_holds_the_anonymisation(world):
     )
     with pytest.raises(FamilyError) as refused:  # the bank may still confirm it
         family_anonymise(family=world.family_a.family, actor=world.staff_1)
-    assert "paiement en ligne" in refused.value.message
+    until = timezone.localtime(world.attempt_a.created_at + timedelta(minutes=120))
+    assert f"peut encore être confirmé jusqu'au {until:%d/%m/%Y %H:%M}" in refused.value.message
+    # Three hours later its time is over: abandoned (whether or not the command has marked
+    # it yet), any money confirmed for it would be recorded on account.
     PaymentAttempt.objects.filter(pk=world.attempt_a.pk).update(
-        created_at=timezone.now() - timedelta(days=2)
+        created_at=timezone.now() - timedelta(hours=3)
     )
-    family_anonymise(family=world.family_a.family, actor=world.staff_1)  # abandoned: done
+    family_anonymise(family=world.family_a.family, actor=world.staff_1)
 
 
 def anonymise_from_the_admin(world, families):
