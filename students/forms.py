@@ -3,23 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from family.forms import IDENTITY_LABELS, IdentityFormMixin, identity_formfield
 from family.models import ChoiceItem
-from students.models import Student
+from students.models import SchoolLevel, Student
 
 
 class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
+    """A student's Identité: the student's file, and the re-enrolment's first step.
+
+    ``school_year``: the year whose school level is asked for (none: not asked)."""
+
     required_fields = ("last_name", "first_name", "birth_date")
 
-    # Kept per school year (SchoolLevel): offered for the current year only, when there is one.
+    # Kept per school year (SchoolLevel): offered for one year, when there is one.
     school_level = forms.ModelChoiceField(queryset=ChoiceItem.objects.none(), required=False)
-
-    def __init__(self, *args, school_year=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if school_year is None:
-            del self.fields["school_level"]
-        else:
-            self.fields["school_level"].label = _("School level (%(year)s)") % {
-                "year": school_year.label
-            }
 
     class Meta:
         model = Student
@@ -40,6 +35,29 @@ class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
             "image_rights": _("Image rights"),
             "outing_allowed": _("May leave alone"),
         }
+
+    def __init__(self, *args, school_year=None, **kwargs):
+        self.school_year = school_year
+        super().__init__(*args, **kwargs)
+
+    def record_initial(self, instance) -> dict:
+        # The level of the year asked for, shown as stored.
+        if self.school_year is None or instance is None or instance.pk is None:
+            return {}
+        level = (
+            SchoolLevel.objects.filter(student=instance, school_year=self.school_year)
+            .values_list("level_id", flat=True)
+            .first()
+        )
+        return {"school_level": level}
+
+    def prepare_fields(self) -> None:
+        if self.school_year is None:
+            del self.fields["school_level"]
+        else:
+            self.fields["school_level"].label = _("School level (%(year)s)") % {
+                "year": self.school_year.label
+            }
 
     def validate_unique(self):
         """The record is not saved here: the change goes to a request."""
