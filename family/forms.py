@@ -81,6 +81,9 @@ class IdentityFormMixin:
     back by a page that showed the earlier values."""
 
     required_fields: tuple[str, ...] = ()
+    # The name a change request gives the value of a form field, when it is not the field's
+    # own (a given school year's level).
+    request_names: dict[str, str] = {}
 
     def __init__(self, *args, establishment, pending=None, **kwargs):
         instance = kwargs.get("instance")
@@ -122,9 +125,25 @@ class IdentityFormMixin:
     def prepare_fields(self) -> None:
         """Where a form sets its own fields' labels, help and state, before the markers."""
 
+    def _field_for(self, key: str) -> str | None:
+        """The form field a change request's value is shown in (None: not in this form)."""
+        for name, named in self.request_names.items():
+            if named == key:
+                return name
+        if key in self.request_names:  # this field stands for another value here
+            return None
+        return key if key in self.fields else None
+
     def _pending_initial(self, pending) -> dict:
-        """The values awaiting validation, as the fields' initial values."""
-        return pending_values(pending, self._meta.model)
+        """The values awaiting validation, by the form's field names."""
+        values = {}
+        for key, value in pending_values(pending, self._meta.model).items():
+            for name, named in self.request_names.items():
+                if named == key:
+                    values[name] = value
+            if key not in self.request_names and key not in self.request_names.values():
+                values[key] = value
+        return values
 
     def _offer_choices(self, name: str, kind: str, establishment, items) -> None:
         field = self.fields[name]
@@ -153,8 +172,8 @@ class IdentityFormMixin:
     def _mark_pending(self, pending) -> None:
         self.pending_fields = set()
         for key, change in (pending.changes if pending else {}).items():
-            name = key
-            if name not in self.fields:
+            name = self._field_for(key)
+            if name is None:
                 continue
             self.pending_fields.add(name)
             field = self.fields[name]
@@ -244,9 +263,9 @@ class IdentityFormMixin:
 
     def requested_values(self) -> dict:
         """What to ask the staff for (``change_request_submit``): the cleaned value of each
-        field the family changed."""
+        field the family changed, by the name the change request gives it."""
         return {
-            name: self.cleaned_data[name]
+            self.request_names.get(name, name): self.cleaned_data[name]
             for name in self.changed_fields()
             if name in self.cleaned_data
         }

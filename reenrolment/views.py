@@ -30,7 +30,7 @@ from reenrolment.selectors import (
 from reenrolment.wizard import neighbours, step_named, steps_of
 from students.forms import StudentIdentityForm
 from students.models import Student
-from students.selectors import current_enrolments, current_school_year
+from students.selectors import current_enrolments
 from students.views import file_context
 
 
@@ -334,8 +334,8 @@ def _raise_unless_draft(reenrolment) -> None:
 
 
 def contact_details(request, student, campaign, reenrolment):
-    """1: the guardian's and the student's contact details; what the family changed is sent
-    as change requests."""
+    """1: the guardian's and the student's contact details, and the student's school level for
+    the year re-enrolled for; what the family changed is sent as change requests."""
     guardian = guardian_for_user(request.user)
     if guardian is None:
         raise Http404
@@ -344,7 +344,7 @@ def contact_details(request, student, campaign, reenrolment):
     s_kwargs = {
         "establishment": student.establishment_id,
         "pending": s_pending,
-        "school_year": current_school_year(student.establishment_id),
+        "school_year": campaign.school_year,
         "prefix": "s",
     }
     if request.method == "POST":

@@ -1,15 +1,18 @@
 from django import forms
+from django.db.models import Q
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from family.forms import IDENTITY_LABELS, IdentityFormMixin, identity_formfield
 from family.models import ChoiceItem
-from students.models import SchoolLevel, Student
+from students.models import SchoolLevel, Student, YearSchoolLevel
 
 
 class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
     """A student's Identité: the student's file, and the re-enrolment's first step.
 
-    ``school_year``: the year whose school level is asked for (none: not asked)."""
+    ``school_year``: the year whose school level is asked for (the current year on the file,
+    the year re-enrolled for in the wizard; none: not asked)."""
 
     required_fields = ("last_name", "first_name", "birth_date")
 
@@ -38,26 +41,45 @@ class StudentIdentityForm(IdentityFormMixin, forms.ModelForm):
 
     def __init__(self, *args, school_year=None, **kwargs):
         self.school_year = school_year
+        if school_year is not None:
+            self.request_names = {"school_level": YearSchoolLevel.name_for(school_year)}
         super().__init__(*args, **kwargs)
 
     def record_initial(self, instance) -> dict:
-        # The level of the year asked for, shown as stored.
-        if self.school_year is None or instance is None or instance.pk is None:
-            return {}
-        level = (
-            SchoolLevel.objects.filter(student=instance, school_year=self.school_year)
-            .values_list("level_id", flat=True)
-            .first()
-        )
-        return {"school_level": level}
+        # The level of the year asked for, and this year's (said beside another year's).
+        self.levels = {}
+        if self.school_year is not None and instance is not None and instance.pk is not None:
+            self.levels = {
+                level.school_year_id: level
+                for level in SchoolLevel.objects.filter(
+                    Q(school_year=self.school_year) | Q(school_year__is_current=True),
+                    student=instance,
+                ).select_related("school_year", "level")
+            }
+        level = self.levels.get(getattr(self.school_year, "pk", None))
+        return {"school_level": level.level_id} if level is not None else {}
 
     def prepare_fields(self) -> None:
         if self.school_year is None:
             del self.fields["school_level"]
         else:
-            self.fields["school_level"].label = _("School level (%(year)s)") % {
-                "year": self.school_year.label
-            }
+            self._prepare_school_level()
+
+    def _prepare_school_level(self) -> None:
+        field = self.fields["school_level"]
+        field.label = _("School level (%(year)s)") % {"year": self.school_year.label}
+        if self.school_year.is_current:
+            return
+        # Another year's (the year re-enrolled for): this year's level said beside it.
+        current = next(
+            (level for level in self.levels.values() if level.school_year.is_current), None
+        )
+        if current is not None:
+            # Escaped: a help text is drawn as HTML (the markers' are).
+            field.help_text = escape(
+                _("This school year (%(year)s): %(level)s.")
+                % {"year": current.school_year.label, "level": current.level}
+            )
 
     def validate_unique(self):
         """The record is not saved here: the change goes to a request."""

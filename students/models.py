@@ -1,4 +1,6 @@
 import datetime
+import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -6,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -51,24 +54,42 @@ class SchoolYear(TenantModel):
         return self.label
 
 
-class CurrentSchoolLevel(RequestedValue):
-    """The student's Niveau scolaire for the establishment's current school year, asked for on
-    the student's record like one of its fields (it is kept per year, in ``SchoolLevel``)."""
+class YearSchoolLevel(RequestedValue):
+    """The student's Niveau scolaire for one school year, asked for on the student's record like
+    one of its fields (it is kept per year, in ``SchoolLevel``): the current year's, named
+    ``school_level`` (the Identité tab), or a given year's, named ``school_level_<year id>``
+    (the year a re-enrolment is for)."""
 
-    name = "school_level"
-    verbose_name = _("school level")
     is_relation = True
     related_model = ChoiceItem
+
+    def __init__(self, year_id: int | None = None):
+        self.year_id = year_id
+        self.name = "school_level" if year_id is None else f"school_level_{year_id}"
+
+    @staticmethod
+    def name_for(year) -> str:
+        """The name a change request gives the level of ``year``."""
+        return "school_level" if year.is_current else f"school_level_{year.pk}"
+
+    @cached_property
+    def verbose_name(self):
+        if self.year_id is None:
+            return _("school level")
+        label = SchoolYear.objects.filter(pk=self.year_id).values_list("label", flat=True)
+        return _("school level (%(year)s)") % {"year": label.first() or "?"}
 
     def get_internal_type(self) -> str:
         return "ForeignKey"
 
+    def _levels(self, student):
+        levels = SchoolLevel.objects.filter(student=student)
+        if self.year_id is None:
+            return levels.filter(school_year__is_current=True)
+        return levels.filter(school_year=self.year_id)
+
     def value_to_string(self, student) -> str:
-        level = (
-            SchoolLevel.objects.filter(student=student, school_year__is_current=True)
-            .values_list("level_id", flat=True)
-            .first()
-        )
+        level = self._levels(student).values_list("level_id", flat=True).first()
         return str(level) if level else ""
 
     def text_of(self, value) -> str:
@@ -79,13 +100,17 @@ class CurrentSchoolLevel(RequestedValue):
         return int(text) if text else None
 
     def apply(self, student, text: str) -> None:
-        year = SchoolYear.objects.filter(
-            establishment=student.establishment_id, is_current=True
-        ).first()
-        if year is None:
-            raise FamilyError(
-                _("The establishment has no current school year: the school level cannot be set.")
+        years = SchoolYear.objects.filter(establishment=student.establishment_id)
+        if self.year_id is None:
+            year = years.filter(is_current=True).first()
+            missing = _(
+                "The establishment has no current school year: the school level cannot be set."
             )
+        else:
+            year = years.filter(pk=self.year_id).first()
+            missing = _("This school year no longer exists: the school level cannot be set.")
+        if year is None:
+            raise FamilyError(missing)
         if not text:
             SchoolLevel.objects.filter(student=student, school_year=year).delete()
             return
@@ -99,6 +124,24 @@ class CurrentSchoolLevel(RequestedValue):
             school_year=year,
             defaults={"establishment_id": student.establishment_id, "level": level},
         )
+
+
+class SchoolLevelValues(Mapping):
+    """The school levels a change request of a student may name (``YearSchoolLevel``)."""
+
+    def __getitem__(self, name: str) -> YearSchoolLevel:
+        if name == "school_level":
+            return YearSchoolLevel()
+        match = re.fullmatch(r"school_level_(\d+)", name)
+        if match is None:
+            raise KeyError(name)
+        return YearSchoolLevel(int(match[1]))
+
+    def __iter__(self):
+        return iter(["school_level"])
+
+    def __len__(self) -> int:
+        return 1
 
 
 class Student(TenantModel):
@@ -167,7 +210,7 @@ class Student(TenantModel):
 
     tenant_family_path = "family"
     tenant_student_path = "pk"
-    change_request_extra_fields = {"school_level": CurrentSchoolLevel()}
+    change_request_extra_fields = SchoolLevelValues()
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
