@@ -93,6 +93,8 @@ class IdentityFormMixin:
             **(kwargs.get("initial") or {}),
         }
         super().__init__(*args, **kwargs)
+        # Fields shown with what was sent, but neither checked nor asked for (``clean``).
+        self.ignored_fields: set[str] = set()
         kinds = {name: kind for name, kind in CHOICE_KINDS.items() if name in self.fields}
         # Every list of the form read at once (one query, not one per list), in their order.
         items = list(
@@ -239,7 +241,7 @@ class IdentityFormMixin:
         for name in self._record_fields():
             field = self.fields[name]
             key = self.add_prefix(name)
-            if field.disabled:
+            if name in self.ignored_fields or field.disabled:
                 continue
             if field.widget.value_omitted_from_data(self.data, self.files, key):
                 continue
@@ -252,6 +254,13 @@ class IdentityFormMixin:
             if self._posted_value(name) != before:
                 changed.append(name)
         return changed
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.ignored_fields:
+            self._errors.pop(name, None)
+            cleaned.pop(name, None)
+        return cleaned
 
     def _get_validation_exclusions(self):
         # The record's own rules check what the family changed; a stored value they no longer

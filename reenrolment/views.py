@@ -345,6 +345,7 @@ def contact_details(request, student, campaign, reenrolment):
         "establishment": student.establishment_id,
         "pending": s_pending,
         "school_year": campaign.school_year,
+        "reader": guardian.pk,
         "prefix": "s",
     }
     if request.method == "POST":

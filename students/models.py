@@ -1,13 +1,14 @@
 import datetime
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -144,6 +145,56 @@ class SchoolLevelValues(Mapping):
         return 1
 
 
+# A student's (or a guardian's) address and phones.
+CONTACT_FIELDS = ("address", "postal_code", "city", "home_phone", "mobile_phone", "work_phone")
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """A student's address and phones as the establishment uses them (``Student.contact``):
+    the student's own, or, with "Utiliser les coordonnées du responsable légal", those of the
+    guardian the rule names (``Student.contact_guardian``), as validated (their record, not a
+    change awaiting validation)."""
+
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    home_phone: str = ""
+    mobile_phone: str = ""
+    work_phone: str = ""
+    guardian: object = None  # whose they are; None: the student's own
+    withheld: bool = False  # another guardian's, not shown to the guardian reading
+
+    @classmethod
+    def of(cls, record, *, guardian=None) -> "ContactDetails":
+        """The address and phones of ``record`` (a student, or a guardian)."""
+        return cls(**{name: getattr(record, name) for name in CONTACT_FIELDS}, guardian=guardian)
+
+    @property
+    def postal_address(self) -> str:
+        """ "19 rue de Paris, 45000 ORLEANS" """
+        town = " ".join(part for part in (self.postal_code, self.city) if part)
+        return ", ".join(part for part in (self.address, town) if part)
+
+    @property
+    def phones(self) -> list[str]:
+        return [phone for phone in (self.home_phone, self.mobile_phone, self.work_phone) if phone]
+
+    @property
+    def summary(self) -> str:
+        """ "19 rue de Paris, 45000 ORLEANS · 02 38 55 02 38", each phone kept on one line."""
+        phones = [phone.replace(" ", "\u00a0") for phone in self.phones]
+        return " · ".join(part for part in (self.postal_address, *phones) if part)
+
+    def seen_by(self, guardian_id: int | None) -> "ContactDetails":
+        """The details as a family login reads them: another guardian's address and phones
+        are theirs to give (each login reads its own guardian's record only, separated parents
+        included): only whose they are is said."""
+        if self.guardian is None or guardian_id is None or self.guardian.pk == guardian_id:
+            return self
+        return ContactDetails(guardian=self.guardian, withheld=True)
+
+
 class Student(TenantModel):
     """A pupil of the establishment, member of one family."""
 
@@ -156,6 +207,7 @@ class Student(TenantModel):
         "birth_date",
         "birth_place",
         "marital_status",
+        "use_guardian_contact",
         "address",
         "postal_code",
         "city",
@@ -165,7 +217,6 @@ class Student(TenantModel):
         "email",
         "emergency_contact",
         "emergency_phone",
-        "use_guardian_contact",
         "image_rights",
         "outing_allowed",
     ]
@@ -197,6 +248,9 @@ class Student(TenantModel):
     image_rights = models.BooleanField(_("image rights"), default=False)
     outing_allowed = models.BooleanField(_("may leave alone"), default=False)
 
+    # The student's address and phones: ``contact`` says which apply (the box above).
+    CONTACT_FIELDS = CONTACT_FIELDS
+
     responsible_guardians = models.ManyToManyField(
         "family.Guardian",
         verbose_name=_("guardians responsible"),
@@ -227,6 +281,34 @@ class Student(TenantModel):
     @property
     def full_name(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}".strip()
+
+    @property
+    def contact_guardian(self):
+        """The guardian whose address and phones the student uses when the box "Utiliser les
+        coordonnées du responsable légal" is ticked: the first recorded (the lowest number) of
+        the guardians responsible for the student, or, when the student names none, of the
+        family's guardians; that is the family's main guardian, unless the student names
+        others. Read from prefetched guardians when there are
+        (``students.selectors.with_contact``)."""
+        if "responsible_guardians" in getattr(self, "_prefetched_objects_cache", {}):
+            named = [g for g in self.responsible_guardians.all() if g.family_id == self.family_id]
+            guardians = named or list(self.family.guardians.all())
+            return min(guardians, key=lambda guardian: guardian.pk, default=None)
+        # The same rule, in one query.
+        named = self.responsible_guardians.filter(family=self.family_id)
+        guardians = self.responsible_guardians.model.objects.filter(family=self.family_id)
+        return (
+            guardians.filter(Q(pk__in=named.values("pk")) | ~Exists(named)).order_by("pk").first()
+        )
+
+    @property
+    def contact(self) -> ContactDetails:
+        """The student's address and phones as the establishment uses them, the one place
+        every page, download and export reads them from: the responsible guardian's
+        (``contact_guardian``) while the box is ticked, following their changes once
+        validated; the student's own otherwise."""
+        guardian = self.contact_guardian if self.use_guardian_contact else None
+        return ContactDetails.of(guardian or self, guardian=guardian)
 
 
 class SchoolLevel(TenantModel):

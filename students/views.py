@@ -105,6 +105,7 @@ def student_detail(request, student_id: int):
         "establishment": student.establishment_id,
         "pending": pending,
         "school_year": year,
+        "reader": guardian_id_for(request.user),
     }
     if request.method == "POST":
         # A copy: what was typed stays out of the picker and the title until it is validated.
