@@ -1,8 +1,12 @@
+import json
+
 from django import forms
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from family.models import ChoiceItem, ChoiceKind, Guardian
+from family.selectors import pending_values
 from family.uploads import ACCEPT_ATTRIBUTE, UploadRefused, check_upload, too_large_message
 
 CHOICE_KINDS = {
@@ -59,14 +63,38 @@ def identity_formfield(db_field, **kwargs):
     return field
 
 
+# The hidden field of an identity form that carries the values the page showed.
+SHOWN = "shown"
+
+
 class IdentityFormMixin:
-    """Choice lists of the record's establishment, and a marker on each field whose change
-    awaits validation (its stored value said in words, not by colour alone)."""
+    """An identity record's form (a guardian's, a student's): choice lists of the record's
+    establishment, and a marker on each field whose change awaits validation (its stored value
+    said in words, not by colour alone).
+
+    Saving asks only for what the family changed (``requested_values``): a field counts when
+    the value posted differs from the value the page showed, never because it could not be
+    shown or was not sent. The form makes its initial values itself (the record, the values
+    awaiting validation, the values kept elsewhere such as a year's school level), the same
+    when the page is shown and when it is posted, and the page carries what it showed in a
+    hidden field (``shown``), so that a record changed meanwhile by the staff is not changed
+    back by a page that showed the earlier values."""
 
     required_fields: tuple[str, ...] = ()
+    # The name a change request gives the value of a form field, when it is not the field's
+    # own (a given school year's level).
+    request_names: dict[str, str] = {}
 
     def __init__(self, *args, establishment, pending=None, **kwargs):
+        instance = kwargs.get("instance")
+        kwargs["initial"] = {
+            **self.record_initial(instance),
+            **self._pending_initial(pending),
+            **(kwargs.get("initial") or {}),
+        }
         super().__init__(*args, **kwargs)
+        # Fields shown with what was sent, but neither checked nor asked for (``clean``).
+        self.ignored_fields: set[str] = set()
         kinds = {name: kind for name, kind in CHOICE_KINDS.items() if name in self.fields}
         # Every list of the form read at once (one query, not one per list), in their order.
         items = list(
@@ -76,36 +104,180 @@ class IdentityFormMixin:
         )
         self.choice_items = {item.pk: item for item in items}
         for name, kind in kinds.items():
-            field = self.fields[name]
-            # What a posted value is checked against (a form only displayed checks nothing).
-            field.queryset = (
-                ChoiceItem.objects.filter(establishment=establishment, kind=kind, is_active=True)
-                if self.is_bound
-                else ChoiceItem.objects.none()
-            )
-            field.empty_label = "—"
-            field.choices = [("", "—")] + [
-                (item.pk, str(item)) for item in items if item.kind == kind
-            ]
+            self._offer_choices(name, kind, establishment, items)
         for name in self.required_fields:
             self.fields[name].required = True
         for name, attribute in AUTOCOMPLETE.items():
             if name in self.fields:
                 self.fields[name].widget.attrs.setdefault("autocomplete", attribute)
+        self.prepare_fields()
+        self._mark_pending(pending)
+        # A plain field: whatever is posted in it is read, never refused (``_posted_shown``).
+        self.fields[SHOWN] = forms.Field(
+            widget=forms.HiddenInput,
+            required=False,
+            # Worked out when the page is drawn, once every field is as it will be shown.
+            initial=lambda: json.dumps(self._shown_values(), ensure_ascii=False),
+        )
+
+    def record_initial(self, instance) -> dict:
+        """Initial values of the fields that are not the record's columns."""
+        return {}
+
+    def prepare_fields(self) -> None:
+        """Where a form sets its own fields' labels, help and state, before the markers."""
+
+    def _field_for(self, key: str) -> str | None:
+        """The form field a change request's value is shown in (None: not in this form)."""
+        for name, named in self.request_names.items():
+            if named == key:
+                return name
+        if key in self.request_names:  # this field stands for another value here
+            return None
+        return key if key in self.fields else None
+
+    def _pending_initial(self, pending) -> dict:
+        """The values awaiting validation, by the form's field names."""
+        values = {}
+        for key, value in pending_values(pending, self._meta.model).items():
+            for name, named in self.request_names.items():
+                if named == key:
+                    values[name] = value
+            if key not in self.request_names and key not in self.request_names.values():
+                values[key] = value
+        return values
+
+    def _offer_choices(self, name: str, kind: str, establishment, items) -> None:
+        field = self.fields[name]
+        choices = [("", "—")] + [(item.pk, str(item)) for item in items if item.kind == kind]
+        # The record's entry, switched off since by the staff, is still shown as it is (so
+        # that the page says what is stored, and saving it untouched asks for nothing).
+        stored = _as_int(self.get_initial_for_field(field, name))
+        kept = None
+        if stored is not None and stored not in self.choice_items:
+            kept = ChoiceItem.objects.filter(establishment=establishment, kind=kind, pk=stored)
+            kept = kept.first()
+        if kept is not None:
+            self.choice_items[kept.pk] = kept
+            choices.append((kept.pk, _("%(entry)s (no longer offered)") % {"entry": kept}))
+        # What a posted value is checked against (a form only displayed checks nothing).
+        if self.is_bound:
+            offered = Q(is_active=True) | Q(pk=kept.pk) if kept is not None else Q(is_active=True)
+            field.queryset = ChoiceItem.objects.filter(
+                offered, establishment=establishment, kind=kind
+            )
+        else:
+            field.queryset = ChoiceItem.objects.none()
+        field.empty_label = "—"
+        field.choices = choices
+
+    def _mark_pending(self, pending) -> None:
         self.pending_fields = set()
-        for name, change in (pending.changes if pending else {}).items():
-            if name in self.fields:
-                self.pending_fields.add(name)
-                stored = change["old"] or _("(empty)")
-                if name in CHOICE_KINDS and change["old"]:
-                    stored = self.choice_items.get(_as_int(change["old"])) or (
-                        ChoiceItem.objects.filter(pk=change["old"]).first() or stored
-                    )
-                self.fields[name].help_text = format_html(
-                    '<span class="change-marker">{}</span> {}',
-                    _("Changed: awaiting validation."),
-                    _("Stored value: %(value)s") % {"value": stored},
+        for key, change in (pending.changes if pending else {}).items():
+            name = self._field_for(key)
+            if name is None:
+                continue
+            self.pending_fields.add(name)
+            field = self.fields[name]
+            old = change["old"]
+            stored = old or _("(empty)")
+            if isinstance(field.widget, forms.CheckboxInput):
+                stored = _("yes") if old == "True" else _("no")
+            elif name in CHOICE_KINDS and old:
+                stored = self.choice_items.get(_as_int(old)) or (
+                    ChoiceItem.objects.filter(pk=old).first() or stored
                 )
+            marker = format_html(
+                '<span class="change-marker">{}</span> {}',
+                _("Changed: awaiting validation."),
+                _("Stored value: %(value)s") % {"value": stored},
+            )
+            field.help_text = (
+                format_html("{}<br>{}", marker, field.help_text) if field.help_text else marker
+            )
+
+    # What the page showed, and what the family changed.
+
+    def _record_fields(self) -> list[str]:
+        return [name for name in self.fields if name != SHOWN]
+
+    def _shown_value(self, name: str):
+        """The value the page shows in a field (what a browser sends back untouched): a
+        ticked box, or the text of the field; an entry the list does not hold shows "—"."""
+        field = self.fields[name]
+        value = field.prepare_value(self.get_initial_for_field(field, name))
+        if isinstance(field.widget, forms.CheckboxInput):
+            return bool(field.widget.check_test(value))
+        if isinstance(field.widget, forms.Select):
+            text = "" if value is None else str(value)
+            return text if text in {str(key) for key, _label in field.choices} else ""
+        text = field.widget.format_value(value)
+        return "" if text is None else str(text)
+
+    def _shown_values(self) -> dict:
+        return {name: self._shown_value(name) for name in self._record_fields()}
+
+    def _posted_shown(self) -> dict | None:
+        """What the posted page said it showed (None: a page without it, or garbled)."""
+        try:
+            shown = json.loads(self.data.get(self.add_prefix(SHOWN)) or "")
+        except (TypeError, ValueError):
+            return None
+        return shown if isinstance(shown, dict) else None
+
+    def _posted_value(self, name: str):
+        field = self.fields[name]
+        value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        if isinstance(field.widget, forms.CheckboxInput):
+            return bool(value)
+        return "" if value is None else str(value)
+
+    def changed_fields(self) -> list[str]:
+        """The fields the family changed: those whose posted value differs from the value the
+        page showed. A field not sent (switched off on the page, or not on it) or that the
+        page did not show is not changed."""
+        shown = self._posted_shown()
+        changed = []
+        for name in self._record_fields():
+            field = self.fields[name]
+            key = self.add_prefix(name)
+            if name in self.ignored_fields or field.disabled:
+                continue
+            if field.widget.value_omitted_from_data(self.data, self.files, key):
+                continue
+            if shown is None:
+                before = self._shown_value(name)
+            elif name in shown:
+                before = shown[name]
+            else:
+                continue
+            if self._posted_value(name) != before:
+                changed.append(name)
+        return changed
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.ignored_fields:
+            self._errors.pop(name, None)
+            cleaned.pop(name, None)
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # The record's own rules check what the family changed; a stored value they no longer
+        # allow (a list entry switched off since) stays as it is where nobody changes it.
+        changed = set(self.changed_fields())
+        return super()._get_validation_exclusions() | {
+            name for name in self.fields if name not in changed
+        }
+
+    def requested_values(self) -> dict:
+        """What to ask the staff for (``change_request_submit``): the cleaned value of each
+        field the family changed, by the name the change request gives it."""
+        return {
+            self.request_names.get(name, name): self.cleaned_data[name]
+            for name in self.changed_fields()
+            if name in self.cleaned_data
+        }
 
 
 class GuardianIdentityForm(IdentityFormMixin, forms.ModelForm):

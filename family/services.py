@@ -258,9 +258,12 @@ def _tell_family(change_request, template: str, *, record, **context) -> None:
 
 @transaction.atomic
 def change_request_submit(*, record, values: dict, requested_by) -> ChangeRequest | None:
-    """The family saved its record's form: nothing changes on the record; the one pending
-    request of that record is created or updated with each field whose wanted value differs
-    from the stored one (unchanged values make no request), and an acknowledgement is mailed."""
+    """The family changed some values of its record (``values``: only those it changed, as an
+    identity form's ``requested_values`` gives them): nothing changes on the record; the one
+    pending request of that record is created or updated. A value that differs from the
+    stored one is asked for; one set back to the stored value is no longer asked for; what
+    was asked for earlier and not changed again stays asked for. A request left with nothing
+    is deleted; one that changed is acknowledged by mail."""
     # The stored values, read again under lock (a form may have changed the object in memory).
     record = record.__class__._default_manager.select_for_update().get(pk=record.pk)
     content_type = ContentType.objects.get_for_model(record)
@@ -271,7 +274,7 @@ def change_request_submit(*, record, values: dict, requested_by) -> ChangeReques
     )
     earlier = pending.changes if pending else {}
     wanted = copy.copy(record)  # the record as the family wants it, never saved
-    changes = {}
+    changes = dict(earlier)
     for name, value in values.items():
         field = requested_field(type(record), name)
         if isinstance(field, RequestedValue):
@@ -285,6 +288,8 @@ def change_request_submit(*, record, values: dict, requested_by) -> ChangeReques
         if new != stored:
             old = earlier.get(field.name, {}).get("old", stored)
             changes[field.name] = {"old": old, "new": new}
+        else:
+            changes.pop(field.name, None)  # set back to the stored value
     if not changes:
         if pending is not None:
             pending.delete()  # everything was set back to the stored values

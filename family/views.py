@@ -24,7 +24,6 @@ from family.selectors import (
     document_slots,
     guardian_for_user,
     pending_request_for,
-    pending_values,
 )
 from family.uploads import human_size
 
@@ -67,7 +66,7 @@ def identity(request):
         form = GuardianIdentityForm(request.POST, instance=copy.copy(guardian), **form_kwargs)
         if form.is_valid():
             change_request = services.change_request_submit(
-                record=guardian, values=form.cleaned_data, requested_by=request.user
+                record=guardian, values=form.requested_values(), requested_by=request.user
             )
             say_what_was_saved(
                 request,
@@ -81,9 +80,7 @@ def identity(request):
             )
             return redirect("family:identity")
     else:
-        form = GuardianIdentityForm(
-            instance=guardian, initial=pending_values(pending, type(guardian)), **form_kwargs
-        )
+        form = GuardianIdentityForm(instance=guardian, **form_kwargs)
     return render(
         request,
         "family/identity.html",

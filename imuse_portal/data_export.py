@@ -41,6 +41,7 @@ from family.models import (
 )
 from reenrolment.models import Choice, ReenrolmentRequest, WaitingEntry
 from students.models import Absence, Enrolment, Evaluation, Performance, SchoolLevel, Student
+from students.selectors import with_contact
 from students.templatetags.school import hhmm
 
 FORMAT = "imuse-portal-family-data"
@@ -229,13 +230,51 @@ def _enrolment_row(enrolment: Enrolment) -> list[Value]:
     ]
 
 
-def _student_record(student: Student, enrolments, evaluations, absences, performances) -> Record:
+def _student_values(student: Student, reader) -> list[Value]:
+    """The student's Identité, with the address and phones the establishment uses
+    (``Student.contact``: a guardian's while the box says so, whose they are said)."""
+    contact = student.contact.seen_by(getattr(reader, "pk", None))
+    values = []
+    for name in Student.IDENTITY_FIELDS:
+        if name in Student.CONTACT_FIELDS:
+            label = capfirst(Student._meta.get_field(name).verbose_name)
+            values.append(plain(name, label, getattr(contact, name)))
+        else:
+            values.append(of(student, name))
+        if name == "use_guardian_contact":
+            values.append(
+                plain(
+                    "contact_details_of",
+                    _("Address and phones of"),
+                    contact.guardian.full_name if contact.guardian else "",
+                )
+            )
+    return values
+
+
+def _own_contact_rows(student: Student) -> list[list[Value]]:
+    """The student's own address and phones, kept while a guardian's are used."""
+    if not student.use_guardian_contact:
+        return []
+    own = fields(student, list(Student.CONTACT_FIELDS))
+    return [own] if any(value.data for value in own) else []
+
+
+def _student_record(
+    student: Student, enrolments, evaluations, absences, performances, reader=None
+) -> Record:
     name = student.full_name
     return Record(
         key=f"student-{student.pk}",
         title=name,
-        values=fields(student, Student.IDENTITY_FIELDS),
+        values=_student_values(student, reader),
         tables=[
+            Table(
+                "own_contact_details",
+                _("Own address and phones of %(name)s, not used while a guardian's are")
+                % {"name": name},
+                _own_contact_rows(student),
+            ),
             Table(
                 "school_levels",
                 _("School levels of %(name)s") % {"name": name},
@@ -528,10 +567,10 @@ def family_data(family: Family, guardian=None) -> FamilyData:
     )
     logins = [guardian.user for guardian in guardians if guardian.user_id]
     login_ids = {user.pk for user in logins}
-    students = list(
+    students = with_contact(
         Student.objects.for_establishment(establishment)
         .for_family(family, guardian=guardian)
-        .select_related("civility", "marital_status")
+        .select_related("civility", "marital_status", "family")
         .prefetch_related(
             Prefetch(
                 "school_levels",
@@ -655,6 +694,7 @@ def family_data(family: Family, guardian=None) -> FamilyData:
             by_evaluation_student.get(student.pk, []),
             by_absence_student.get(student.pk, []),
             by_performance_student.get(student.pk, []),
+            reader=guardian,
         )
         for student in students
     ]

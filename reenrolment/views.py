@@ -14,12 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import family_only
 from accounts.tenancy import get_object_for, guardian_id_for, scoped
 from family.forms import GuardianIdentityForm
-from family.selectors import (
-    document_slots_among,
-    guardian_for_user,
-    pending_requests_for,
-    pending_values,
-)
+from family.selectors import document_slots_among, guardian_for_user, pending_requests_for
 from family.services import change_request_submit
 from reenrolment import services, waiting
 from reenrolment.exceptions import ReenrolmentError
@@ -34,7 +29,7 @@ from reenrolment.selectors import (
 from reenrolment.wizard import neighbours, resume_step, step_named, steps_of
 from students.forms import StudentIdentityForm
 from students.models import Student
-from students.selectors import current_enrolments, current_school_year
+from students.selectors import current_enrolments
 from students.views import file_context
 
 
@@ -335,17 +330,18 @@ def _raise_unless_draft(reenrolment) -> None:
 
 
 def contact_details(request, student, campaign, reenrolment):
-    """1: the guardian's and the student's contact details, sent as change requests."""
+    """1: the guardian's and the student's contact details, and the student's school level for
+    the year re-enrolled for; what the family changed is sent as change requests."""
     guardian = guardian_for_user(request.user)
     if guardian is None:
         raise Http404
     g_pending, s_pending = pending_requests_for(guardian, student)
-    year = current_school_year(student.establishment_id)
     g_kwargs = {"establishment": guardian.establishment_id, "pending": g_pending, "prefix": "g"}
     s_kwargs = {
         "establishment": student.establishment_id,
         "pending": s_pending,
-        "school_year": year,
+        "school_year": campaign.school_year,
+        "reader": guardian.pk,
         "prefix": "s",
     }
     if request.method == "POST":
@@ -359,19 +355,17 @@ def contact_details(request, student, campaign, reenrolment):
         ):
             # The draft is open (checked just above): the changes go to the staff.
             change_request_submit(
-                record=guardian, values=guardian_form.cleaned_data, requested_by=request.user
+                record=guardian,
+                values=guardian_form.requested_values(),
+                requested_by=request.user,
             )
             change_request_submit(
-                record=student, values=student_form.cleaned_data, requested_by=request.user
+                record=student, values=student_form.requested_values(), requested_by=request.user
             )
             return {}, True
     else:
-        guardian_form = GuardianIdentityForm(
-            instance=guardian, initial=pending_values(g_pending, type(guardian)), **g_kwargs
-        )
-        student_form = StudentIdentityForm(
-            instance=student, initial=pending_values(s_pending, Student), **s_kwargs
-        )
+        guardian_form = GuardianIdentityForm(instance=guardian, **g_kwargs)
+        student_form = StudentIdentityForm(instance=student, **s_kwargs)
     return {"guardian_form": guardian_form, "student_form": student_form}, False
 
 

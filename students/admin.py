@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.exports import csv_response, spreadsheet_safe
 from accounts.tenancy import TenantAdminMixin, staff_scope
 from students.models import (
     Absence,
@@ -17,6 +19,7 @@ from students.models import (
     Student,
     Teacher,
 )
+from students.selectors import with_contact
 
 
 class SchoolLevelInline(TenantAdminMixin, admin.TabularInline):
@@ -49,15 +52,105 @@ class StudentAdminForm(forms.ModelForm):
         return cleaned
 
 
+class CourseThisYearFilter(admin.SimpleListFilter):
+    """The students of one course of the current school year: its class list, to export with
+    the students' contact details."""
+
+    title = _("course this year")
+    parameter_name = "course"
+
+    def _courses(self, request):
+        courses = Course.objects.filter(school_year__is_current=True).order_by("label", "pk")
+        return staff_scope(courses, request.user)
+
+    def lookups(self, request, model_admin):
+        return [(course.pk, course.label) for course in self._courses(request)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        value = str(self.value())
+        course = self._courses(request).filter(pk=value).first() if value.isdigit() else None
+        if course is None:
+            return queryset.none()
+        return queryset.filter(enrolments__course=course).distinct()
+
+
+# The columns of the students' contact details export, each read from the student
+# (``Student.contact`` for the address and phones).
+CONTACT_COLUMNS = [
+    (_("Last name"), lambda student, contact: student.last_name),
+    (_("First name"), lambda student, contact: student.first_name),
+    (
+        _("Date of birth"),
+        lambda student, contact: (
+            date_format(student.birth_date, "SHORT_DATE_FORMAT") if student.birth_date else ""
+        ),
+    ),
+    (_("Family"), lambda student, contact: student.family.name),
+    (_("Address"), lambda student, contact: contact.address),
+    (_("Postal code"), lambda student, contact: contact.postal_code),
+    (_("City"), lambda student, contact: contact.city),
+    (_("Home phone"), lambda student, contact: contact.home_phone),
+    (_("Mobile"), lambda student, contact: contact.mobile_phone),
+    (_("Work phone"), lambda student, contact: contact.work_phone),
+    (
+        _("Address and phones of"),
+        lambda student, contact: contact.guardian.full_name if contact.guardian else "",
+    ),
+    (_("E-mail"), lambda student, contact: student.email),
+    (_("Person to contact"), lambda student, contact: student.emergency_contact),
+    (_("Emergency phone"), lambda student, contact: student.emergency_phone),
+]
+
+
 @admin.register(Student)
 class StudentAdmin(TenantAdminMixin, admin.ModelAdmin):
     form = StudentAdminForm
     list_display = ["last_name", "first_name", "birth_date", "family", "establishment"]
-    list_filter = ["establishment"]
+    list_filter = [CourseThisYearFilter, "establishment"]
     search_fields = ["last_name", "first_name", "family__name"]
     autocomplete_fields = ["family"]
     inlines = [SchoolLevelInline]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    readonly_fields = ["contact_used"]
+    actions = ["export_contacts"]
+
+    def get_fields(self, request, obj=None):
+        """What the box "use the legal guardian's contact details" makes of the address and
+        phones, said just under it."""
+        fields = [name for name in super().get_fields(request, obj) if name != "contact_used"]
+        if obj is None or "use_guardian_contact" not in fields:
+            return fields
+        at = fields.index("use_guardian_contact") + 1
+        return [*fields[:at], "contact_used", *fields[at:]]
+
+    @admin.display(description=_("address and phones used"))
+    def contact_used(self, student):
+        contact = student.contact
+        if contact.guardian is None:
+            return _("The student's own: %(details)s") % {"details": contact.summary or "—"}
+        return _("Those of %(guardian)s, guardian: %(details)s") % {
+            "guardian": contact.guardian.full_name,
+            "details": contact.summary or "—",
+        }
+
+    @admin.action(
+        description=_("Export the selected students' contact details (CSV)"),
+        permissions=["view"],
+    )
+    def export_contacts(self, request, queryset):
+        """A CSV for spreadsheet software (a class list, with the course filter): the address
+        and phones each student is reached at."""
+        response, writer = csv_response("eleves-coordonnees.csv")
+        writer.writerow([str(label) for label, _read in CONTACT_COLUMNS])
+        students = queryset.select_related("family").order_by("last_name", "first_name", "pk")
+        for student in with_contact(students):
+            contact = student.contact
+            writer.writerow(
+                [spreadsheet_safe(str(read(student, contact))) for _label, read in CONTACT_COLUMNS]
+            )
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The guardians responsible are ticked among the student's family's (none before the

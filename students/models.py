@@ -1,11 +1,15 @@
 import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -51,24 +55,42 @@ class SchoolYear(TenantModel):
         return self.label
 
 
-class CurrentSchoolLevel(RequestedValue):
-    """The student's Niveau scolaire for the establishment's current school year, asked for on
-    the student's record like one of its fields (it is kept per year, in ``SchoolLevel``)."""
+class YearSchoolLevel(RequestedValue):
+    """The student's Niveau scolaire for one school year, asked for on the student's record like
+    one of its fields (it is kept per year, in ``SchoolLevel``): the current year's, named
+    ``school_level`` (the Identité tab), or a given year's, named ``school_level_<year id>``
+    (the year a re-enrolment is for)."""
 
-    name = "school_level"
-    verbose_name = _("school level")
     is_relation = True
     related_model = ChoiceItem
+
+    def __init__(self, year_id: int | None = None):
+        self.year_id = year_id
+        self.name = "school_level" if year_id is None else f"school_level_{year_id}"
+
+    @staticmethod
+    def name_for(year) -> str:
+        """The name a change request gives the level of ``year``."""
+        return "school_level" if year.is_current else f"school_level_{year.pk}"
+
+    @cached_property
+    def verbose_name(self):
+        if self.year_id is None:
+            return _("school level")
+        label = SchoolYear.objects.filter(pk=self.year_id).values_list("label", flat=True)
+        return _("school level (%(year)s)") % {"year": label.first() or "?"}
 
     def get_internal_type(self) -> str:
         return "ForeignKey"
 
+    def _levels(self, student):
+        levels = SchoolLevel.objects.filter(student=student)
+        if self.year_id is None:
+            return levels.filter(school_year__is_current=True)
+        return levels.filter(school_year=self.year_id)
+
     def value_to_string(self, student) -> str:
-        level = (
-            SchoolLevel.objects.filter(student=student, school_year__is_current=True)
-            .values_list("level_id", flat=True)
-            .first()
-        )
+        level = self._levels(student).values_list("level_id", flat=True).first()
         return str(level) if level else ""
 
     def text_of(self, value) -> str:
@@ -79,13 +101,17 @@ class CurrentSchoolLevel(RequestedValue):
         return int(text) if text else None
 
     def apply(self, student, text: str) -> None:
-        year = SchoolYear.objects.filter(
-            establishment=student.establishment_id, is_current=True
-        ).first()
-        if year is None:
-            raise FamilyError(
-                _("The establishment has no current school year: the school level cannot be set.")
+        years = SchoolYear.objects.filter(establishment=student.establishment_id)
+        if self.year_id is None:
+            year = years.filter(is_current=True).first()
+            missing = _(
+                "The establishment has no current school year: the school level cannot be set."
             )
+        else:
+            year = years.filter(pk=self.year_id).first()
+            missing = _("This school year no longer exists: the school level cannot be set.")
+        if year is None:
+            raise FamilyError(missing)
         if not text:
             SchoolLevel.objects.filter(student=student, school_year=year).delete()
             return
@@ -101,6 +127,74 @@ class CurrentSchoolLevel(RequestedValue):
         )
 
 
+class SchoolLevelValues(Mapping):
+    """The school levels a change request of a student may name (``YearSchoolLevel``)."""
+
+    def __getitem__(self, name: str) -> YearSchoolLevel:
+        if name == "school_level":
+            return YearSchoolLevel()
+        match = re.fullmatch(r"school_level_(\d+)", name)
+        if match is None:
+            raise KeyError(name)
+        return YearSchoolLevel(int(match[1]))
+
+    def __iter__(self):
+        return iter(["school_level"])
+
+    def __len__(self) -> int:
+        return 1
+
+
+# A student's (or a guardian's) address and phones.
+CONTACT_FIELDS = ("address", "postal_code", "city", "home_phone", "mobile_phone", "work_phone")
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """A student's address and phones as the establishment uses them (``Student.contact``):
+    the student's own, or, with "Utiliser les coordonnées du responsable légal", those of the
+    guardian the rule names (``Student.contact_guardian``), as validated (their record, not a
+    change awaiting validation)."""
+
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    home_phone: str = ""
+    mobile_phone: str = ""
+    work_phone: str = ""
+    guardian: object = None  # whose they are; None: the student's own
+    withheld: bool = False  # another guardian's, not shown to the guardian reading
+
+    @classmethod
+    def of(cls, record, *, guardian=None) -> "ContactDetails":
+        """The address and phones of ``record`` (a student, or a guardian)."""
+        return cls(**{name: getattr(record, name) for name in CONTACT_FIELDS}, guardian=guardian)
+
+    @property
+    def postal_address(self) -> str:
+        """ "19 rue de Paris, 45000 ORLEANS" """
+        town = " ".join(part for part in (self.postal_code, self.city) if part)
+        return ", ".join(part for part in (self.address, town) if part)
+
+    @property
+    def phones(self) -> list[str]:
+        return [phone for phone in (self.home_phone, self.mobile_phone, self.work_phone) if phone]
+
+    @property
+    def summary(self) -> str:
+        """ "19 rue de Paris, 45000 ORLEANS · 02 38 55 02 38", each phone kept on one line."""
+        phones = [phone.replace(" ", "\u00a0") for phone in self.phones]
+        return " · ".join(part for part in (self.postal_address, *phones) if part)
+
+    def seen_by(self, guardian_id: int | None) -> "ContactDetails":
+        """The details as a family login reads them: another guardian's address and phones
+        are theirs to give (each login reads its own guardian's record only, separated parents
+        included): only whose they are is said."""
+        if self.guardian is None or guardian_id is None or self.guardian.pk == guardian_id:
+            return self
+        return ContactDetails(guardian=self.guardian, withheld=True)
+
+
 class Student(TenantModel):
     """A pupil of the establishment, member of one family."""
 
@@ -113,6 +207,7 @@ class Student(TenantModel):
         "birth_date",
         "birth_place",
         "marital_status",
+        "use_guardian_contact",
         "address",
         "postal_code",
         "city",
@@ -122,7 +217,6 @@ class Student(TenantModel):
         "email",
         "emergency_contact",
         "emergency_phone",
-        "use_guardian_contact",
         "image_rights",
         "outing_allowed",
     ]
@@ -154,6 +248,9 @@ class Student(TenantModel):
     image_rights = models.BooleanField(_("image rights"), default=False)
     outing_allowed = models.BooleanField(_("may leave alone"), default=False)
 
+    # The student's address and phones: ``contact`` says which apply (the box above).
+    CONTACT_FIELDS = CONTACT_FIELDS
+
     responsible_guardians = models.ManyToManyField(
         "family.Guardian",
         verbose_name=_("guardians responsible"),
@@ -167,7 +264,7 @@ class Student(TenantModel):
 
     tenant_family_path = "family"
     tenant_student_path = "pk"
-    change_request_extra_fields = {"school_level": CurrentSchoolLevel()}
+    change_request_extra_fields = SchoolLevelValues()
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -184,6 +281,34 @@ class Student(TenantModel):
     @property
     def full_name(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}".strip()
+
+    @property
+    def contact_guardian(self):
+        """The guardian whose address and phones the student uses when the box "Utiliser les
+        coordonnées du responsable légal" is ticked: the first recorded (the lowest number) of
+        the guardians responsible for the student, or, when the student names none, of the
+        family's guardians; that is the family's main guardian, unless the student names
+        others. Read from prefetched guardians when there are
+        (``students.selectors.with_contact``)."""
+        if "responsible_guardians" in getattr(self, "_prefetched_objects_cache", {}):
+            named = [g for g in self.responsible_guardians.all() if g.family_id == self.family_id]
+            guardians = named or list(self.family.guardians.all())
+            return min(guardians, key=lambda guardian: guardian.pk, default=None)
+        # The same rule, in one query.
+        named = self.responsible_guardians.filter(family=self.family_id)
+        guardians = self.responsible_guardians.model.objects.filter(family=self.family_id)
+        return (
+            guardians.filter(Q(pk__in=named.values("pk")) | ~Exists(named)).order_by("pk").first()
+        )
+
+    @property
+    def contact(self) -> ContactDetails:
+        """The student's address and phones as the establishment uses them, the one place
+        every page, download and export reads them from: the responsible guardian's
+        (``contact_guardian``) while the box is ticked, following their changes once
+        validated; the student's own otherwise."""
+        guardian = self.contact_guardian if self.use_guardian_contact else None
+        return ContactDetails.of(guardian or self, guardian=guardian)
 
 
 class SchoolLevel(TenantModel):

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.access import family_only
 from accounts.tenancy import get_object_for, guardian_id_for
 from family.models import DocumentType
-from family.selectors import document_slots, pending_request_for, pending_values
+from family.selectors import document_slots, pending_request_for
 from family.services import change_request_submit
 from family.views import document_page, say_what_was_saved
 from students.forms import StudentIdentityForm
 from students.models import Student
-from students.selectors import current_school_level, current_school_year, students_for
+from students.selectors import current_school_year, students_for
 
 # The tabs of a student's file: (name, label, URL name). The picker keeps the tab open.
 TABS = [
@@ -105,13 +105,14 @@ def student_detail(request, student_id: int):
         "establishment": student.establishment_id,
         "pending": pending,
         "school_year": year,
+        "reader": guardian_id_for(request.user),
     }
     if request.method == "POST":
         # A copy: what was typed stays out of the picker and the title until it is validated.
         form = StudentIdentityForm(request.POST, instance=copy.copy(student), **form_kwargs)
         if form.is_valid():
             change_request = change_request_submit(
-                record=student, values=form.cleaned_data, requested_by=request.user
+                record=student, values=form.requested_values(), requested_by=request.user
             )
             say_what_was_saved(
                 request,
@@ -125,13 +126,7 @@ def student_detail(request, student_id: int):
             )
             return HttpResponseRedirect(reverse("students:detail", args=[student.pk]))
     else:
-        level = current_school_level(student) if year else None
-        initial = {"school_level": level.level_id if level else None}
-        form = StudentIdentityForm(
-            instance=student,
-            initial={**initial, **pending_values(pending, Student)},
-            **form_kwargs,
-        )
+        form = StudentIdentityForm(instance=student, **form_kwargs)
     return render(
         request,
         "students/student_detail.html",

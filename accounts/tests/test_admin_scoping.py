@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.tenancy import ScopedRelatedFieldListFilter
 from conftest import client_for
+from students.admin import CourseThisYearFilter
 from students.models import Student
 
 
@@ -85,10 +86,11 @@ def test_related_list_filters_offer_only_the_own_establishment(world):
 def test_staff_do_not_get_an_establishment_filter(world):
     request = RequestFactory().get("/")
     request.user = world.staff_1
-    assert admin.site._registry[Student].get_list_filter(request) == []
+    assert admin.site._registry[Student].get_list_filter(request) == [CourseThisYearFilter]
     request.user = world.superuser
     assert admin.site._registry[Student].get_list_filter(request) == [
-        ("establishment", ScopedRelatedFieldListFilter)
+        CourseThisYearFilter,
+        ("establishment", ScopedRelatedFieldListFilter),
     ]
 
 

@@ -202,8 +202,29 @@
     });
   }
 
+  // A student's Identité: while "Utiliser les coordonnées du responsable légal" is ticked, the
+  // student's own address and phones are hidden and not sent. Without this script the page
+  // hides them when it is drawn ticked, and the portal ignores them when the box is sent ticked.
+  function setUpGuardianContact() {
+    document.querySelectorAll("[data-guardian-contact-box]").forEach(function (box) {
+      var group = document.getElementById(box.getAttribute("aria-controls"));
+      if (!group) {
+        return;
+      }
+      function update() {
+        group.hidden = box.checked;
+        group.querySelectorAll("input, select, textarea").forEach(function (field) {
+          field.disabled = box.checked;
+        });
+      }
+      box.addEventListener("change", update);
+      update();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpPasswordToggles();
+    setUpGuardianContact();
     focusWhatWasSaid();
     prepareLinearTables();
     updateScrollBoxes();

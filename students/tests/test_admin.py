@@ -47,7 +47,7 @@ SEARCHES = {
     Performance: "ABARRE",
 }
 # The filters that are not a relation's: the model their choices are rows of.
-CUSTOM_FILTERS = {"school_year": SchoolYear}
+CUSTOM_FILTERS = {"school_year": SchoolYear, "course": Course}
 
 
 @pytest.fixture
