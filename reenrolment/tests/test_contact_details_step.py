@@ -2,6 +2,8 @@
 anything, it asks the staff for nothing; it asks for the school level of the year re-enrolled
 for, said with its year, the current year's shown beside it."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from mailer.models import Message
@@ -90,3 +92,13 @@ def test_step_one_asks_for_the_level_of_the_year_re_enrolled_for(world, campaign
         )
     }
     assert levels == {"2026/2027": "2nde", "2028/2029": "1re"}
+
+
+def test_errors_in_both_records_give_two_summaries_with_their_own_ids(world, campaign):
+    client = started(world)
+    sent = form_as_sent(client.get(step_one(world)), go="next")
+    sent.update({"g-last_name": "", "s-last_name": ""})
+    html = client.post(step_one(world), sent).content.decode()
+    assert 'id="error-summary-g"' in html and 'id="error-summary-s"' in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -36,7 +36,7 @@
   // again for each inline row added: each new box is named as soon as it is in the page.
   document.addEventListener("DOMContentLoaded", function () {
     // A form's error summary (the two-factor pages) is read first, as on the portal.
-    var summary = document.getElementById("error-summary");
+    var summary = document.querySelector(".error-summary");  // the first, when a page has two forms
     if (summary) {
       summary.focus();
     }

@@ -36,7 +36,7 @@
   // first: the error summary, or else the messages ("Le document est envoyé…"), which a screen
   // reader would not announce on its own since they are there when the page loads.
   function focusWhatWasSaid() {
-    var summary = document.getElementById("error-summary");
+    var summary = document.querySelector(".error-summary");  // the first, when a page has two forms
     var messages = document.querySelector(".portal-messages");
     if (summary) {
       summary.focus();
