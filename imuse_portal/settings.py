@@ -167,8 +167,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.FamilyBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.FamilyBackend",  # the portal's Connexion page
+    "accounts.backends.StaffBackend",  # the admin's login page: staff and superusers only
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
