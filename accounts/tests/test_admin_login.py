@@ -54,3 +54,31 @@ def test_staff_log_in_on_the_admin_login(world):
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(world.staff_1.pk)
     assert failures_of(world.staff_1.username) == 0
+
+
+def test_failures_from_one_address_are_limited_on_the_admin_login(world):
+    for n in range(29):
+        assert admin_attempt(f"inconnu{n}", "Wrong1234", ip="10.22.0.1")[1].status_code == 200
+    # The 30th failure blocks the address: the right password is refused from there.
+    assert admin_attempt("inconnu29", "Wrong1234", ip="10.22.0.1")[1].status_code == 429
+    client, response = admin_attempt(world.staff_1.username, "Musique2024", ip="10.22.0.1")
+    assert response.status_code == 429
+    assert "La connexion depuis votre réseau est bloquée pour le moment" in page(response).text
+    assert "_auth_user_id" not in client.session
+    _client, elsewhere = admin_attempt(world.staff_1.username, "Musique2024", ip="10.22.0.2")
+    assert elsewhere.status_code == 302
+
+
+def test_family_logins_typed_on_the_admin_login_count_against_the_address(world):
+    for n in range(30):
+        admin_attempt(f"c1:inconnu{n}", "Wrong1234", ip="10.23.0.1")
+    # Their establishment's families are blocked from that address, on the portal too.
+    response = Client(REMOTE_ADDR="10.23.0.1").post(
+        reverse("accounts:login"),
+        {
+            "establishment": world.establishment_1.pk,
+            "identifier": "abarre1",
+            "password": "Musique2024",
+        },
+    )
+    assert response.status_code == 429

@@ -32,14 +32,51 @@ def test_a_login_is_locked_at_the_fifth_failure_and_says_for_how_long(world):
     assert attempt(world, "bmartin1", "Musique2024", ip="10.1.1.98").status_code == 302
 
 
-def test_an_address_is_limited_whatever_the_login(world, settings):
-    settings.LOGIN_RATE_PER_ADDRESS = "5/15m"
-    for n in range(5):
-        attempt(world, identifier=f"inconnu{n}", ip="10.2.2.2")
-    response = attempt(world, password="Musique2024", ip="10.2.2.2")
+def test_a_hundred_successful_logins_from_one_address_block_nobody(world):
+    """A school's computer room, or a mobile operator's shared address on re-enrolment day."""
+    for _ in range(50):
+        assert attempt(world, password="Musique2024", ip="10.2.2.2").status_code == 302
+        assert attempt(world, "bmartin1", "Musique2024", ip="10.2.2.2").status_code == 302
+    assert attempt(world, "abarre2", "Musique2024", ip="10.2.2.2").status_code == 302
+
+
+def test_failures_from_one_address_are_limited_whatever_the_identifiers(world):
+    for n in range(29):
+        assert attempt(world, identifier=f"inconnu{n}", ip="10.2.2.3").status_code == 200
+    # The 30th failure blocks the address: the right password is refused from there.
+    assert attempt(world, identifier="inconnu29", ip="10.2.2.3").status_code == 429
+    response = attempt(world, password="Musique2024", ip="10.2.2.3")
     assert response.status_code == 429
-    assert "Trop de tentatives de connexion depuis votre réseau" in page(response).text
-    assert attempt(world, password="Musique2024", ip="10.2.2.3").status_code == 302
+    text = page(response).text
+    assert "La connexion depuis votre réseau est bloquée pour le moment" in text
+    assert "bloquée pendant 15 minutes au plus, quel que soit l'identifiant" in text
+    assert "Veuillez vérifier le formulaire" not in text
+    assert not page(response).title.startswith("Erreur")
+    html = response.content.decode()
+    assert 'value="abarre1"' in html
+    assert f'<option value="{world.establishment_1.pk}" selected>' in html
+    # Other addresses, and another establishment's logins from this one, are not blocked.
+    assert attempt(world, password="Musique2024", ip="10.2.2.4").status_code == 302
+    other = attempt(world, "cdurand2", "Musique2024", ip="10.2.2.3", site=world.establishment_2)
+    assert other.status_code == 302
+
+
+def test_a_few_typing_mistakes_from_a_shared_address_block_nobody(world):
+    for n in range(10):
+        family = ("abarre1", "bmartin1")[n % 2]
+        attempt(world, family, "Musique2023", ip="10.2.2.5")
+        assert attempt(world, family, "Musique2024", ip="10.2.2.5").status_code == 302
+    for n in range(25):
+        attempt(world, identifier=f"faute{n}", ip="10.2.2.5")
+    assert attempt(world, password="Musique2024", ip="10.2.2.5").status_code == 302
+
+
+def test_a_locked_identifier_is_told_apart_from_a_mistake_in_the_form(world):
+    for n in range(5):
+        attempt(world, ip=f"10.2.3.{n}")
+    text = page(attempt(world, password="Musique2024", ip="10.2.3.9")).text
+    assert "Cet identifiant est bloqué pour le moment" in text
+    assert "Veuillez vérifier le formulaire" not in text
 
 
 def test_another_logins_success_does_not_wipe_the_failures(world):
