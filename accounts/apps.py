@@ -24,8 +24,8 @@ class AccountsConfig(AppConfig):
             admin_queue.Queue(
                 _("Locked logins"),
                 locked_login_count,
-                "admin:axes_accessattempt_changelist",
-                "axes.view_accessattempt",
+                "admin:accounts_failedlogin_changelist",
+                "accounts.view_failedlogin",
             )
         )
         admin_queue.register(

@@ -83,23 +83,30 @@ def cool_off_threshold() -> datetime:
     return now() - settings.AXES_COOLOFF_TIME
 
 
-def address_scope(username: str | None) -> Q | None:
-    """The logins whose failures count together against an address: those of the same
-    establishment (``<code>:<identifier>``), or staff usernames (without a colon)."""
+def login_scope(username: str | None) -> str | None:
+    """Which logins' failures count together against an address: an establishment's code
+    for its families' logins (``c1`` for ``c1:abarre1``), "" for staff usernames."""
     if not username:
         return None
     code, colon, _identifier = username.partition(":")
-    if colon:
-        return Q(username__startswith=f"{code}:")
+    return code if colon else ""
+
+
+def scope_filter(scope: str) -> Q:
+    """The failure records of the logins of ``scope`` (``login_scope``)."""
+    if scope:
+        return Q(username__startswith=f"{scope}:")
     return Q(username__isnull=False) & ~Q(username__contains=":")
 
 
 def address_failures(ip_address: str | None, username: str | None, since: datetime) -> int:
     """Failures since ``since`` from ``ip_address`` on the logins counted with ``username``."""
-    scope = address_scope(username)
+    scope = login_scope(username)
     if scope is None or not ip_address:
         return 0
-    attempts = AccessAttempt.objects.filter(scope, ip_address=ip_address, attempt_time__gte=since)
+    attempts = AccessAttempt.objects.filter(
+        scope_filter(scope), ip_address=ip_address, attempt_time__gte=since
+    )
     return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
 

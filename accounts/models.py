@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -176,6 +177,13 @@ class User(AbstractUser):
     def family_username(establishment: Establishment, identifier: str) -> str:
         return f"{establishment.code}:{identifier}"
 
+    @staticmethod
+    def login_shown(username: str) -> str:
+        """A login as staff read it: a family's identifier without its establishment's code
+        (``abarre1`` for ``c1:abarre1``), a staff member's username as it is."""
+        _code, colon, identifier = username.partition(":")
+        return identifier if colon else username
+
     @property
     def is_family(self) -> bool:
         return self.is_authenticated and not self.is_staff and self.establishment_id is not None
@@ -224,3 +232,18 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
+
+
+class FailedLogin(AccessAttempt):
+    """django-axes's record of failed logins (one per login, address and browser), as staff
+    read it: the failures that block a login or an address (``accounts.lockout``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed login")
+        verbose_name_plural = _("locked logins")
+        default_permissions = ("view",)
+        permissions = [("unlock_login", _("Can unlock logins and addresses"))]
+
+    def __str__(self) -> str:
+        return f"{User.login_shown(self.username or '')} – {self.ip_address or ''}".strip(" –")
