@@ -25,6 +25,7 @@ from accounts.admin_forms import (
     PortalUserChangeForm,
     PortalUserCreationForm,
 )
+from accounts.admin_lookups import SecretLookupsRefusedMixin
 from accounts.admin_readonly import ReadOnlyAdminMixin
 from accounts.models import AuditEntry, Establishment, FailedLogin, User
 from accounts.tenancy import TenantAdminMixin
@@ -174,7 +175,7 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(FailedLogin)
-class FailedLoginAdmin(admin.ModelAdmin):
+class FailedLoginAdmin(SecretLookupsRefusedMixin, admin.ModelAdmin):
     """Connexions bloquées: the identifiers and the addresses that failed logins block, each
     with a button that unblocks it, and the other recent failures. Staff see their
     establishment's family logins only; superusers every login, staff logins included."""
