@@ -66,10 +66,14 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     change_password_form = PortalAdminPasswordChangeForm
-    list_display = ["username", "identifier", "establishment", "email", "is_staff", "is_active"]
+    list_display = ["login", "establishment", "email", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "establishment"]
     search_fields = ["username", "identifier", "email", "last_name", "first_name"]
     ordering = ["establishment", "identifier", "username"]
+
+    @admin.display(description=_("identifier"), ordering="username")
+    def login(self, user):
+        return str(user)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -128,6 +132,19 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
                     "admin:accounts_user_two_factor_reset", args=[user.pk]
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        user = getattr(response, "context_data", {}).get("original")
+        if user is not None:
+            # Django titles the page with the internal login (c1:abarre1).
+            title = (
+                gettext("Change password: %s")
+                if user.has_usable_password()
+                else gettext("Set password: %s")
+            )
+            response.context_data["title"] = title % user
+        return response
 
     def get_urls(self):
         return [
@@ -301,7 +318,7 @@ class FailedLoginAdmin(SecretLookupsRefusedMixin, admin.ModelAdmin):
 class AuditEntryAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     """The audit log: read, filtered, searched; never written nor changed from here."""
 
-    list_display = ["created_at", "action", "actor_label", "object_repr", "establishment"]
+    list_display = ["created_at", "action", "actor", "record", "establishment"]
     list_filter = ["action", "establishment"]
     search_fields = ["object_repr", "actor_label", "action"]
     date_hierarchy = "created_at"
@@ -309,13 +326,24 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
         "created_at",
         "establishment",
         "action",
-        "actor_label",
+        "actor",
         "object_type",
         "object_id",
-        "object_repr",
+        "record",
         "shown_details",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("by (login)"), ordering="actor_label")
+    def actor(self, entry):
+        # The login as it was then; a family's shown by its identifier (c1:abarre1: abarre1).
+        return User.login_shown(entry.actor_label)
+
+    @admin.display(description=_("record"), ordering="object_repr")
+    def record(self, entry):
+        if entry.object_type == User._meta.label:
+            return User.login_shown(entry.object_repr)
+        return entry.object_repr
 
     @admin.display(description=_("details"))
     def shown_details(self, entry):

@@ -184,6 +184,10 @@ class User(AbstractUser):
         _code, colon, identifier = username.partition(":")
         return identifier if colon else username
 
+    def __str__(self) -> str:
+        # Staff read a family's login as its identifier: the establishment is said beside it.
+        return self.login_shown(self.username)
+
     @property
     def is_family(self) -> bool:
         return self.is_authenticated and not self.is_staff and self.establishment_id is not None
