@@ -1,5 +1,3 @@
-import json
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -12,14 +10,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import lockout, selectors, services
+from accounts import audit, lockout, selectors, services
 from accounts.admin_forms import (
     PortalAdminPasswordChangeForm,
     PortalUserChangeForm,
@@ -314,37 +312,77 @@ class FailedLoginAdmin(SecretLookupsRefusedMixin, admin.ModelAdmin):
         return back
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions of the log, by their names."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        found = model_admin.get_queryset(request).order_by()
+        labels = {
+            action: audit.action_label(action, object_type)
+            for action, object_type in found.values_list("action", "object_type").distinct()
+        }
+        return sorted(labels.items(), key=lambda item: item[1].lower())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     """The audit log: read, filtered, searched; never written nor changed from here."""
 
-    list_display = ["created_at", "action", "actor", "record", "establishment"]
-    list_filter = ["action", "establishment"]
+    list_display = ["created_at", "what", "by", "record", "establishment"]
+    list_filter = [AuditActionFilter, "establishment"]
     search_fields = ["object_repr", "actor_label", "action"]
     date_hierarchy = "created_at"
     fields = [
         "created_at",
         "establishment",
-        "action",
-        "actor",
-        "object_type",
+        "what",
+        "by",
+        "record_type",
         "object_id",
         "record",
         "shown_details",
     ]
     readonly_fields = fields
 
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, entry):
+        return audit.action_label(entry.action, entry.object_type)
+
     @admin.display(description=_("by (login)"), ordering="actor_label")
-    def actor(self, entry):
+    def by(self, entry):
         # The login as it was then; a family's shown by its identifier (c1:abarre1: abarre1).
         return User.login_shown(entry.actor_label)
+
+    @admin.display(description=_("record type"))
+    def record_type(self, entry):
+        model = audit.record_model(entry.object_type)
+        if model is None:
+            return entry.object_type or None
+        return capfirst(model._meta.verbose_name)
 
     @admin.display(description=_("record"), ordering="object_repr")
     def record(self, entry):
         if entry.object_type == User._meta.label:
             return User.login_shown(entry.object_repr)
-        return entry.object_repr
+        return entry.object_repr or None
 
     @admin.display(description=_("details"))
     def shown_details(self, entry):
-        return format_html("<pre>{}</pre>", json.dumps(entry.details, indent=2, ensure_ascii=False))
+        lines = audit.details_shown(entry)
+        if not lines:
+            return "–"
+        return format_html(
+            '<dl class="audit-details">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", lines),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Django's "View <name>" reads "Affichage de entrée du journal d'audit" in French.
+        extra_context = {"title": gettext("Audit log entry"), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)

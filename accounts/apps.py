@@ -17,8 +17,16 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_staff_group, dispatch_uid="accounts.staff_group_sync")
-        from accounts import admin_queue, checks, sessions  # noqa: F401 - checks, signals
+        from accounts import (  # noqa: F401 - checks, sessions: their checks and signals
+            admin_queue,
+            audit,
+            audit_actions,
+            checks,
+            sessions,
+        )
         from accounts.selectors import failed_mail_count, locked_login_count
+
+        audit.actions_register(audit_actions.ACTIONS)
 
         admin_queue.register(
             admin_queue.Queue(

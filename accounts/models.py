@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import action_label
 from accounts.tenancy import TenantQuerySet
 
 DEFAULT_WELCOME_TEXT = (
@@ -235,7 +236,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["establishment", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.object_repr}"
+        label = action_label(self.action, self.object_type)
+        return f"{label} – {self.object_repr}" if self.object_repr else label
 
 
 class FailedLogin(AccessAttempt):

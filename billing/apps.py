@@ -7,11 +7,15 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from accounts import audit
         from billing import (
+            audit_actions,
             checks,  # noqa: F401 - registers the system checks
             services,
         )
         from family import anonymisation
+
+        audit.actions_register(audit_actions.ACTIONS)
 
         anonymisation.register(
             anonymisation.Part(
