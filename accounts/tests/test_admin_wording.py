@@ -85,3 +85,27 @@ def importable(dotted: str) -> bool:
     except ImportError:
         return False
     return True
+
+
+def test_the_users_page_says_whether_a_password_is_set_not_its_hash(world):
+    from accounts import services
+
+    services.temporary_password_send(
+        establishment=world.establishment_1,
+        identifier="abarre1",
+        email=world.family_a.user.email,
+        login_url="http://testserver/connexion/",
+    )
+    staff = client_for(world.staff_1)
+    user = world.family_a.user
+    text = page(staff.get(reverse("admin:accounts_user_change", args=[user.pk]))).text
+    assert "Un mot de passe personnel est défini." in text
+    assert "Un mot de passe provisoire envoyé par e-mail est valable jusqu'au" in text
+    assert "algorithme" not in text and "salage" not in text and "empreinte" not in text
+    for url in (
+        reverse("admin:accounts_user_add"),
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+    ):
+        text = page(staff.get(url)).text
+        assert "LDAP" not in text
+        assert "« Générer un nouveau mot de passe » sur le portail" in text
