@@ -139,27 +139,39 @@ class PortalAxesHandler(AxesDatabaseHandler):
         return False
 
 
-def block_notice(request) -> dict:
-    """The heading and the message of a blocked login attempt."""
+def block_notice(request, *, staff: bool = False) -> dict:
+    """The heading and the message of a blocked login attempt (``staff``: on the admin's
+    login page, where the portal's administrator lifts blocks)."""
     minutes = lockout_minutes()
     if getattr(request, "login_block", LOGIN) == ADDRESS:
+        who = (
+            _("the portal's administrator can also unblock it.")
+            if staff
+            else _("your establishment can also unblock it.")
+        )
         return {
             "title": _("Logging in from your network is blocked for now"),
             "message": _(
                 "Too many failed logins came from your network (the Internet address you may "
                 "share with a school, a workplace or a mobile operator): logging in from it is "
                 "blocked for at most %(minutes)d minutes, whatever the identifier. Try again "
-                "later or from another network; your establishment can also unblock it."
+                "later or from another network; %(who)s"
             )
-            % {"minutes": minutes},
+            % {"minutes": minutes, "who": who},
         }
-    return {
-        "title": _("This identifier is blocked for now"),
-        "message": _(
+    if staff:
+        message = _(
+            "Too many failed attempts: logging in with this username is blocked for "
+            "%(minutes)d minutes. Try again later; the portal's administrator can also unlock it."
+        )
+    else:
+        message = _(
             "Too many failed attempts: logging in with this identifier is blocked for "
             "%(minutes)d minutes. Try again later; your establishment can also unlock it."
         )
-        % {"minutes": minutes},
+    return {
+        "title": _("This identifier is blocked for now"),
+        "message": message % {"minutes": minutes},
     }
 
 
@@ -168,15 +180,20 @@ def locked_out_response(request, response, credentials, *args, **kwargs):
     (a notice of its own, not a mistake in the form)."""
     from accounts.forms import LoginForm
 
-    notice = block_notice(request)
     if not request.path.startswith(reverse("accounts:login")):
         # The admin's login page.
+        notice = block_notice(request, staff=True)
         return render(
             request,
             "accounts/locked_out.html",
-            {**notice, "page_title": gettext_lazy("Logging in is blocked")},
+            {
+                **notice,
+                "page_title": gettext_lazy("Logging in is blocked"),
+                "back_url": reverse("admin:login"),
+            },
             status=429,
         )
+    notice = block_notice(request)
     form = LoginForm(
         request,
         initial={

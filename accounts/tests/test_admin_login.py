@@ -63,7 +63,10 @@ def test_failures_from_one_address_are_limited_on_the_admin_login(world):
     assert admin_attempt("inconnu29", "Wrong1234", ip="10.22.0.1")[1].status_code == 429
     client, response = admin_attempt(world.staff_1.username, "Musique2024", ip="10.22.0.1")
     assert response.status_code == 429
-    assert "La connexion depuis votre réseau est bloquée pour le moment" in page(response).text
+    text = page(response).text
+    assert "La connexion depuis votre réseau est bloquée pour le moment" in text
+    assert "l'administrateur du portail peut aussi la débloquer" in text
+    assert 'href="/admin/login/">Retour à la page de connexion' in response.content.decode()
     assert "_auth_user_id" not in client.session
     _client, elsewhere = admin_attempt(world.staff_1.username, "Musique2024", ip="10.22.0.2")
     assert elsewhere.status_code == 302
