@@ -1,30 +1,31 @@
-import json
-
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
+from accounts import audit, lockout, selectors, services
 from accounts.admin_forms import (
     PortalAdminPasswordChangeForm,
     PortalUserChangeForm,
     PortalUserCreationForm,
 )
+from accounts.admin_lookups import SecretLookupsRefusedMixin
 from accounts.admin_readonly import ReadOnlyAdminMixin
-from accounts.models import AuditEntry, Establishment, User
+from accounts.models import AuditEntry, Establishment, FailedLogin, User
 from accounts.tenancy import TenantAdminMixin
 
 
@@ -63,10 +64,14 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     change_password_form = PortalAdminPasswordChangeForm
-    list_display = ["username", "identifier", "establishment", "email", "is_staff", "is_active"]
+    list_display = ["login", "establishment", "email", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "establishment"]
     search_fields = ["username", "identifier", "email", "last_name", "first_name"]
     ordering = ["establishment", "identifier", "username"]
+
+    @admin.display(description=_("identifier"), ordering="username")
+    def login(self, user):
+        return str(user)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -126,6 +131,19 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        user = getattr(response, "context_data", {}).get("original")
+        if user is not None:
+            # Django titles the page with the internal login (c1:abarre1).
+            title = (
+                gettext("Change password: %s")
+                if user.has_usable_password()
+                else gettext("Set password: %s")
+            )
+            response.context_data["title"] = title % user
+        return response
+
     def get_urls(self):
         return [
             path(
@@ -171,25 +189,17 @@ class UserAdmin(TenantAdminMixin, DjangoUserAdmin):
         return TemplateResponse(request, "admin/accounts/user/two_factor_reset.html", context)
 
 
-@admin.register(AccessAttempt)
-class LoginLockAdmin(admin.ModelAdmin):
-    """Failed logins and lockouts; deleting a row unlocks. Staff see their establishment's
-    family logins only (internal logins start with the establishment's code)."""
+@admin.register(FailedLogin)
+class FailedLoginAdmin(SecretLookupsRefusedMixin, admin.ModelAdmin):
+    """Connexions bloquées: the identifiers and the addresses that failed logins block, each
+    with a button that unblocks it, and the other recent failures. Staff see their
+    establishment's family logins only; superusers every login, staff logins included."""
 
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
-    search_fields = ["username", "ip_address"]
-    readonly_fields = ["username", "ip_address", "user_agent", "failures_since_start"]
-    fields = readonly_fields
-    actions = ["delete_selected"]
+    fields = ["login", "establishment", "address", "browser", "failures", "last_failure"]
+    readonly_fields = fields
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser:
-            return queryset
-        if not user.is_staff or user.establishment_id is None:
-            return queryset.none()
-        return queryset.filter(username__startswith=f"{user.establishment.code}:")
+        return selectors.failed_logins_for(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -197,27 +207,182 @@ class LoginLockAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # unblocking is the page's own buttons
+
+    def has_unlock_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.unlock_login")
+
+    @admin.display(description=_("identifier"))
+    def login(self, record):
+        return User.login_shown(record.username or "")
+
+    @admin.display(description=_("establishment"))
+    def establishment(self, record):
+        scope = lockout.login_scope(record.username)
+        if not scope:
+            return gettext("Staff (the administration's login page)")
+        found = Establishment.objects.filter(code=scope).first()
+        return found.name if found else scope
+
+    @admin.display(description=_("Internet address"))
+    def address(self, record):
+        return record.ip_address or ""
+
+    @admin.display(description=_("browser"))
+    def browser(self, record):
+        return record.user_agent
+
+    @admin.display(description=_("Failed logins"))
+    def failures(self, record):
+        return record.failures_since_start
+
+    @admin.display(description=_("Last failure"))
+    def last_failure(self, record):
+        return date_format(localtime(record.attempt_time), "DATETIME_FORMAT")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Django's "View <name>" reads "Affichage de échec de connexion" in French.
+        extra_context = {"title": gettext("Failed logins"), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.unblock(request)
+        query = request.GET.get("q", "").strip()[:100]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": capfirst(self.opts.verbose_name_plural),
+            "subtitle": None,
+            "opts": self.opts,
+            "failures": selectors.login_failures(request.user, query=query),
+            "query": query,
+            "can_unlock": self.has_unlock_permission(request),
+            "login_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS,
+            "minutes": lockout.lockout_minutes(),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/accounts/failedlogin/change_list.html", context)
+
+    def unblock(self, request):
+        """A *Débloquer* button: one login, or one address (of one establishment's logins)."""
+        if not self.has_unlock_permission(request):
+            raise PermissionDenied
+        back = redirect(request.get_full_path())
+        login = request.POST.get("login", "")[:255]
+        address = request.POST.get("address", "")[:64]
+        if login:
+            shown = User.login_shown(login)
+            if services.login_unlock(username=login, actor=request.user):
+                messages.success(
+                    request,
+                    gettext(
+                        "The identifier %(login)s is unblocked: its failed logins are forgotten."
+                    )
+                    % {"login": shown},
+                )
+            else:
+                messages.info(
+                    request, gettext("The identifier %(login)s was not blocked.") % {"login": shown}
+                )
+            return back
+        try:
+            validate_ipv46_address(address)
+        except ValidationError:
+            messages.info(request, gettext("Nothing to unblock."))
+            return back
+        scope = request.POST.get("scope", "")[:20]
+        if services.address_unblock(ip_address=address, scope=scope, actor=request.user):
+            messages.success(
+                request,
+                gettext(
+                    "The address %(address)s is unblocked: the failed logins that came from "
+                    "it are forgotten."
+                )
+                % {"address": address},
+            )
+        else:
+            messages.info(
+                request, gettext("The address %(address)s was not blocked.") % {"address": address}
+            )
+        return back
+
+
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions of the log, by their names."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        found = model_admin.get_queryset(request).order_by()
+        labels = {
+            action: audit.action_label(action, object_type)
+            for action, object_type in found.values_list("action", "object_type").distinct()
+        }
+        return sorted(labels.items(), key=lambda item: item[1].lower())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     """The audit log: read, filtered, searched; never written nor changed from here."""
 
-    list_display = ["created_at", "action", "actor_label", "object_repr", "establishment"]
-    list_filter = ["action", "establishment"]
+    list_display = ["created_at", "what", "by", "record", "establishment"]
+    list_filter = [AuditActionFilter, "establishment"]
     search_fields = ["object_repr", "actor_label", "action"]
     date_hierarchy = "created_at"
     fields = [
         "created_at",
         "establishment",
-        "action",
-        "actor_label",
-        "object_type",
+        "what",
+        "by",
+        "record_type",
         "object_id",
-        "object_repr",
+        "record",
         "shown_details",
     ]
     readonly_fields = fields
 
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, entry):
+        return audit.action_label(entry.action, entry.object_type)
+
+    @admin.display(description=_("by (login)"), ordering="actor_label")
+    def by(self, entry):
+        # The login as it was then; a family's shown by its identifier (c1:abarre1: abarre1).
+        return User.login_shown(entry.actor_label)
+
+    @admin.display(description=_("record type"))
+    def record_type(self, entry):
+        model = audit.record_model(entry.object_type)
+        if model is None:
+            return entry.object_type or None
+        return capfirst(model._meta.verbose_name)
+
+    @admin.display(description=_("record"), ordering="object_repr")
+    def record(self, entry):
+        if entry.object_type == User._meta.label:
+            return User.login_shown(entry.object_repr)
+        return entry.object_repr or None
+
     @admin.display(description=_("details"))
     def shown_details(self, entry):
-        return format_html("<pre>{}</pre>", json.dumps(entry.details, indent=2, ensure_ascii=False))
+        lines = audit.details_shown(entry)
+        if not lines:
+            return "–"
+        return format_html(
+            '<dl class="audit-details">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", lines),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Django's "View <name>" reads "Affichage de entrée du journal d'audit" in French.
+        extra_context = {"title": gettext("Audit log entry"), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -10,11 +10,55 @@ from django import forms
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
     AdminUserCreationForm,
+    ReadOnlyPasswordHashWidget,
     UserChangeForm,
 )
+from django.utils.formats import date_format
+from django.utils.timezone import localtime, now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+
+# Django's help speaks of single sign-on and LDAP, which the portal has not.
+USABLE_PASSWORD_HELP = _(
+    "Disabled: the login has no password until one is set here; a family can also get one "
+    "with “Generate a new password” on the portal."
+)
+
+
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """The user's page says whether a password is set (and a temporary one pending), rather
+    than the algorithm, salt and hash Django shows."""
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        user = self.user
+        summary = [
+            {
+                "label": gettext("A personal password is set.")
+                if user.has_usable_password()
+                else gettext("No personal password.")
+            }
+        ]
+        expires = user.temporary_password_expires_at
+        if user.temporary_password and expires and expires > now():
+            summary.append(
+                {
+                    "label": gettext("A temporary password sent by e-mail is valid until %(date)s.")
+                    % {"date": date_format(localtime(expires), "SHORT_DATETIME_FORMAT")}
+                }
+            )
+        if user.must_change_password:
+            summary.append(
+                {"label": gettext("The family chooses its own password at its next login.")}
+            )
+        context["summary"] = summary
+        return context
 
 
 class IdentifierField(forms.CharField):
@@ -87,6 +131,8 @@ class PortalUserCreationForm(AccountRulesMixin, AdminUserCreationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = USABLE_PASSWORD_HELP
         if "username" in self.fields:
             self.fields["username"].required = False
             self.fields["username"].help_text = _(
@@ -100,10 +146,20 @@ class PortalUserChangeForm(AccountRulesMixin, UserChangeForm):
         model = User
         field_classes = {"identifier": IdentifierField}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].widget = PasswordSummaryWidget(self.instance)
+
 
 class PortalAdminPasswordChangeForm(AdminPasswordChangeForm):
     """A password set by the staff: any pending temporary password goes, and a family must
     replace the staff's password by its own at its next login."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = USABLE_PASSWORD_HELP
 
     def save(self, commit=True):
         user = super().save(commit=False)

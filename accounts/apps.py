@@ -27,15 +27,23 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(
             _create_cache_tables, sender=self, dispatch_uid="accounts.create_cache_tables"
         )
-        from accounts import admin_queue, checks, sessions  # noqa: F401 - checks, signals
+        from accounts import (  # noqa: F401 - checks, sessions: their checks and signals
+            admin_queue,
+            audit,
+            audit_actions,
+            checks,
+            sessions,
+        )
         from accounts.selectors import failed_mail_count, locked_login_count
+
+        audit.actions_register(audit_actions.ACTIONS)
 
         admin_queue.register(
             admin_queue.Queue(
                 _("Locked logins"),
                 locked_login_count,
-                "admin:axes_accessattempt_changelist",
-                "axes.view_accessattempt",
+                "admin:accounts_failedlogin_changelist",
+                "accounts.view_failedlogin",
             )
         )
         admin_queue.register(

@@ -8,7 +8,43 @@ Actions are named ``<app>.<thing>.<what happened>``: ``family.change.requested``
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+# What each action is called in the audit log, filled by each app in its AppConfig.ready()
+# (``actions_register``); the admin's own changes are named after their record's type.
+_action_labels: dict[str, object] = {}
+ADMIN_ACTIONS = {
+    "added": gettext_lazy("Added in the administration (%(type)s)"),
+    "changed": gettext_lazy("Changed in the administration (%(type)s)"),
+    "deleted": gettext_lazy("Deleted in the administration (%(type)s)"),
+}
+
+
+def actions_register(labels: dict) -> None:
+    """Names an app's actions: ``{"family.change.requested": _("Change requested")}``."""
+    _action_labels.update(labels)
+
+
+def record_model(object_type: str):
+    """The model of an entry's record type (``family.Guardian``), if it still exists."""
+    try:
+        return apps.get_model(object_type) if object_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+def action_label(action: str, object_type: str = "") -> str:
+    """An action as a secretary reads it: "Modification validée", not family.change.approved."""
+    label = _action_labels.get(action)
+    if label is not None:
+        return str(label)
+    prefix, _dot, verb = action.rpartition(".")
+    if prefix.startswith("admin.") and verb in ADMIN_ACTIONS:
+        model = record_model(object_type)
+        kind = model._meta.verbose_name if model is not None else prefix.removeprefix("admin.")
+        return str(ADMIN_ACTIONS[verb]) % {"type": kind}
+    return action
 
 
 def family_id_of(obj) -> int | None:
@@ -31,6 +67,75 @@ def family_id_of(obj) -> int | None:
     if target is None:
         return None
     return target.pk if last == "pk" else getattr(target, f"{last}_id", None)
+
+
+# The details' keys, as the audit log's page names them.
+DETAIL_LABELS = {
+    "address": gettext_lazy("Internet address"),
+    "amount": gettext_lazy("Amount"),
+    "anonymised": gettext_lazy("Anonymised"),
+    "changes": gettext_lazy("Changes"),
+    "count": pgettext_lazy("how many", "Number"),
+    "date": gettext_lazy("Date"),
+    "demands": gettext_lazy("Requests"),
+    "email": gettext_lazy("E-mail"),
+    "failures": gettext_lazy("Failed logins"),
+    "family": gettext_lazy("Family"),
+    "guardian": gettext_lazy("Guardian"),
+    "identifier": gettext_lazy("Identifier"),
+    "label": gettext_lazy("Label"),
+    "left_as_they_were": gettext_lazy("Left as they were"),
+    "login": gettext_lazy("Identifier"),
+    "mode": gettext_lazy("Payment method"),
+    "payer": gettext_lazy("Payer"),
+    "reason": gettext_lazy("Reason"),
+    "refused": gettext_lazy("Refused"),
+    "retention_days": gettext_lazy("Retention period (days)"),
+    "slot": gettext_lazy("Slot"),
+    "status": gettext_lazy("Status"),
+    "students": gettext_lazy("Students"),
+    "total": gettext_lazy("Total"),
+}
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name) if model is not None else name
+    except FieldDoesNotExist:  # renamed or removed since: its name stays
+        return name
+
+
+def _shown_value(value) -> str:
+    if value is True:
+        return str(gettext_lazy("yes"))
+    if value is False:
+        return str(gettext_lazy("no"))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_shown_value(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_shown_value(item)}" for key, item in value.items())
+    return "" if value is None else str(value)
+
+
+def details_shown(entry) -> list[tuple[str, str]]:
+    """An entry's details as (label, text) lines: field names and keys in words, each change
+    as "before → after"."""
+    model = record_model(entry.object_type)
+    lines = []
+    for key, value in (entry.details or {}).items():
+        label = str(DETAIL_LABELS.get(key, key.replace("_", " ").capitalize()))
+        if key == "changes" and isinstance(value, dict):
+            for name, change in value.items():
+                if isinstance(change, dict):
+                    text = f"{_shown_value(change.get('old'))} → {_shown_value(change.get('new'))}"
+                else:
+                    text = _shown_value(change)
+                lines.append((f"{label} – {_field_label(model, name)}", text))
+        elif key in {"left_as_they_were", "refused"} and isinstance(value, list):
+            lines.append((label, ", ".join(_field_label(model, name) for name in value)))
+        else:
+            lines.append((label, _shown_value(value)))
+    return lines
 
 
 def record(*, action: str, actor, establishment_id: int, obj=None, **details):

@@ -75,3 +75,15 @@ class FamilyBackend(ModelBackend):
         if user.establishment is not None and not user.establishment.is_active:
             return None
         return user
+
+
+class StaffBackend(ModelBackend):
+    """Logs staff and superusers in by username and password (the admin's login page).
+
+    A family login never authenticates here, whatever is typed (``c1:abarre1`` included): its
+    right password gets the answer of a wrong one and counts as a failed login, so that the
+    admin's login page neither tells a family's password apart nor escapes the failure limits.
+    """
+
+    def user_can_authenticate(self, user):
+        return (user.is_staff or user.is_superuser) and super().user_can_authenticate(user)

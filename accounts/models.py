@@ -1,9 +1,11 @@
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import action_label
 from accounts.tenancy import TenantQuerySet
 
 DEFAULT_WELCOME_TEXT = (
@@ -176,6 +178,17 @@ class User(AbstractUser):
     def family_username(establishment: Establishment, identifier: str) -> str:
         return f"{establishment.code}:{identifier}"
 
+    @staticmethod
+    def login_shown(username: str) -> str:
+        """A login as staff read it: a family's identifier without its establishment's code
+        (``abarre1`` for ``c1:abarre1``), a staff member's username as it is."""
+        _code, colon, identifier = username.partition(":")
+        return identifier if colon else username
+
+    def __str__(self) -> str:
+        # Staff read a family's login as its identifier: the establishment is said beside it.
+        return self.login_shown(self.username)
+
     @property
     def is_family(self) -> bool:
         return self.is_authenticated and not self.is_staff and self.establishment_id is not None
@@ -223,4 +236,20 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["establishment", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.object_repr}"
+        label = action_label(self.action, self.object_type)
+        return f"{label} – {self.object_repr}" if self.object_repr else label
+
+
+class FailedLogin(AccessAttempt):
+    """django-axes's record of failed logins (one per login, address and browser), as staff
+    read it: the failures that block a login or an address (``accounts.lockout``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed login")
+        verbose_name_plural = _("locked logins")
+        default_permissions = ("view",)
+        permissions = [("unlock_login", _("Can unlock logins and addresses"))]
+
+    def __str__(self) -> str:
+        return f"{User.login_shown(self.username or '')} – {self.ip_address or ''}".strip(" –")

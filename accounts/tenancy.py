@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.admin_a11y import LabelledWidgetsMixin
+from accounts.admin_lookups import SecretLookupsRefusedMixin
 from accounts.audit import AuditedAdminMixin
 
 TENANT_SHARED = "__shared__"
@@ -202,14 +203,14 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
-class TenantAdminMixin(AuditedAdminMixin, LabelledWidgetsMixin):
+class TenantAdminMixin(SecretLookupsRefusedMixin, AuditedAdminMixin, LabelledWidgetsMixin):
     """Scopes a ModelAdmin or an inline to the staff user's establishment.
 
     Lists, change views, deletions and actions go through ``get_queryset``; autocomplete
     answers use the related admin's ``get_queryset`` too; foreign-key and many-to-many choices
     go through ``get_field_queryset``; related list filters get ``ScopedRelatedFieldListFilter``.
     A staff user's ``establishment`` field offers their own establishment only, so that a forged
-    value is refused by the form.
+    value is refused by the form. Lists are never filtered on a secret (``admin_lookups``).
     """
 
     def get_queryset(self, request):

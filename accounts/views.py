@@ -74,19 +74,8 @@ def login_view(request):
     if request.user.is_authenticated and request.user.is_family:
         return HttpResponseRedirect(next_url)
     if request.method == "POST":
+        # Blocked logins and addresses (accounts.lockout) are answered by django-axes.
         form = LoginForm(request, data=request.POST)
-        if _too_many(request, "login-ip", "ip", settings.LOGIN_RATE_PER_ADDRESS):
-            form = LoginForm(request, data=request.POST, check_credentials=False)
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Too many login attempts from your network: wait a quarter of an hour, "
-                    "then try again."
-                ),
-            )
-            context = {"form": form, "next": next_url, "page_title": gettext_lazy("Log in")}
-            return render(request, "accounts/login.html", context, status=429)
         if form.is_valid():
             user = form.user
             services.login_recorded(user=user, password=form.cleaned_data["password"])

@@ -7,13 +7,16 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
-        from accounts import admin_queue
+        from accounts import admin_queue, audit
         from billing import (
+            audit_actions,
             checks,  # noqa: F401 - registers the system checks
             services,
         )
         from billing.selectors import attempts_awaiting_count
         from family import anonymisation
+
+        audit.actions_register(audit_actions.ACTIONS)
 
         anonymisation.register(
             anonymisation.Part(

@@ -7,8 +7,11 @@ class FamilyConfig(AppConfig):
     verbose_name = _("Families")
 
     def ready(self):
-        from accounts import admin_queue
+        from accounts import admin_queue, audit
+        from family import audit_actions
         from family.selectors import documents_to_check_count, pending_change_count
+
+        audit.actions_register(audit_actions.ACTIONS)
 
         admin_queue.register(
             admin_queue.Queue(

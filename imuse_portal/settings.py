@@ -167,8 +167,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.FamilyBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.FamilyBackend",  # the portal's Connexion page
+    "accounts.backends.StaffBackend",  # the admin's login page: staff and superusers only
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -189,18 +189,22 @@ CACHES = {
     }
 }
 
-# Lockout (django-axes): per internal login (establishment and identifier). Failures from one
-# address are limited separately, with a higher threshold (LOGIN_RATE_PER_ADDRESS), so that a
-# school network or a mobile operator's shared address cannot lock every family out.
+# Lockout (django-axes, accounts.lockout), on failed logins only: a login (an establishment's
+# identifier, or a staff username) is locked after LOGIN_FAILURE_LIMIT failures, and an
+# address after LOGIN_FAILURE_LIMIT_PER_ADDRESS failures on one establishment's logins (or on
+# staff logins): a higher limit, so that a school network or a mobile operator's shared
+# address is not blocked by a few typing mistakes. Both last LOGIN_LOCKOUT_MINUTES.
+# Successful logins never count.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30)
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"  # the limit per address
 # axes.W006 asks for "ip_address" among the lockout parameters: addresses are limited, but by
-# LOGIN_RATE_PER_ADDRESS (django-ratelimit, a higher threshold) rather than a lockout at 5.
+# LOGIN_FAILURE_LIMIT_PER_ADDRESS (a higher threshold) rather than a lockout at 5.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept (addresses, browsers)
-LOGIN_RATE_PER_ADDRESS = env_str("LOGIN_RATE_PER_ADDRESS", "30/15m")
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
 # A success clears the failures of that login only (accounts.views.login_view); axes' own reset

@@ -9,12 +9,13 @@ class ReenrolmentConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_delete
 
-        from accounts import admin_queue
+        from accounts import admin_queue, audit
         from family import anonymisation
-        from reenrolment import services
+        from reenrolment import audit_actions, services
         from reenrolment.models import ReenrolmentRequest
         from reenrolment.selectors import requests_to_decide_count
 
+        audit.actions_register(audit_actions.ACTIONS)
         anonymisation.register(
             anonymisation.Part(
                 "reenrolment",

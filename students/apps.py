@@ -7,8 +7,11 @@ class StudentsConfig(AppConfig):
     verbose_name = _("Students and courses")
 
     def ready(self):
+        from accounts import audit
         from family import anonymisation
-        from students import services
+        from students import audit_actions, services
+
+        audit.actions_register(audit_actions.ACTIONS)
 
         anonymisation.register(
             anonymisation.Part(

@@ -85,7 +85,7 @@ def test_staff_read_their_establishments_log_and_can_change_nothing(world):
     )
     staff = client_for(world.staff_1)
     listing = page(staff.get(reverse("admin:accounts_auditentry_changelist"))).text
-    assert "family.change.requested" in listing
+    assert "Modification demandée" in listing
     assert "DURAND" not in listing  # establishment 2's
     other = AuditEntry.objects.get(
         establishment=world.establishment_2, action="family.change.requested"
