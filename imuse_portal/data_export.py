@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from accounts.audit import action_label, details_shown
 from accounts.models import AuditEntry
 from billing.models import Invoice, Payment, PaymentAttempt, Settlement
 from billing.templatetags.billing import money
@@ -514,10 +515,24 @@ def _audit_rows(entries, login_ids: set[int]) -> list[list[Value]]:
     return [
         [
             of(entry, "created_at"),
-            of(entry, "action"),
+            # The code in the JSON, in words on the page ("Modification demandée").
+            Value(
+                "action",
+                str(capfirst(AuditEntry._meta.get_field("action").verbose_name)),
+                entry.action,
+                action_label(entry.action, entry.object_type),
+            ),
             plain("by", _("By"), by(entry)),
             of(entry, "object_repr"),
-            of(entry, "details"),
+            Value(
+                "details",
+                str(capfirst(AuditEntry._meta.get_field("details").verbose_name)),
+                entry.details,
+                " – ".join(
+                    _("%(label)s: %(text)s") % {"label": label, "text": text}
+                    for label, text in details_shown(entry)
+                ),
+            ),
         ]
         for entry in entries
     ]

@@ -124,6 +124,9 @@ def test_the_readable_page_shows_the_same_data_in_captioned_tables(world):
         assert expected in shown.text, expected
     assert "15,75" in shown.text and "04/05/2012" in shown.text
     assert "MARTIN" not in shown.text and "Chloé" not in shown.text
+    # The audit log's actions in words, not their codes.
+    assert "Document envoyé" in shown.text and "family.document" not in shown.text
+    assert "E-mail : sophie.invitee@example.org – Élèves : ABARRE Irina" in shown.text
     html = response.content.decode()
     assert html.count("<table") == html.count("<caption")
     assert '<th scope="row">' in html and '<th scope="col">' in html
