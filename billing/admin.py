@@ -424,7 +424,7 @@ class PaymentAdmin(IssuedDocumentAdmin):
         """The family a new payment is recorded for: the one posted, or the first step's."""
         data = request.POST if request.method == "POST" else request.GET
         value = str(data.get("family", ""))
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             return None
         return payable_families(request.user).filter(pk=value).first()
 

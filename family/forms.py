@@ -65,6 +65,8 @@ def identity_formfield(db_field, **kwargs):
 
 # The hidden field of an identity form that carries the values the page showed.
 SHOWN = "shown"
+# The record of what a page showed is a few kilobytes at most; more is not from our page.
+SHOWN_MAX_LENGTH = 100_000
 
 
 class IdentityFormMixin:
@@ -219,9 +221,12 @@ class IdentityFormMixin:
 
     def _posted_shown(self) -> dict | None:
         """What the posted page said it showed (None: a page without it, or garbled)."""
+        posted = self.data.get(self.add_prefix(SHOWN)) or ""
+        if not isinstance(posted, str) or len(posted) > SHOWN_MAX_LENGTH:
+            return None
         try:
-            shown = json.loads(self.data.get(self.add_prefix(SHOWN)) or "")
-        except (TypeError, ValueError):
+            shown = json.loads(posted)
+        except (TypeError, ValueError, RecursionError):  # deep nesting: garbled too
             return None
         return shown if isinstance(shown, dict) else None
 

@@ -263,7 +263,8 @@ def reencode_image(content: bytes, mime: str) -> tuple[bytes, bool]:
         # A decoder that crashed on the file: damaged; one stopped by its limits: too large.
         verdict = "heavy" if returncode in OVERRUN_SIGNALS else "damaged"
     logger.info("image refused: %s (exit code %s)", verdict, returncode)
-    if verdict == "large" and len(details) == 2 and all(d.isdigit() for d in details):
+    numbers = all(d.isascii() and d.isdigit() for d in details)
+    if verdict == "large" and len(details) == 2 and numbers:
         raise UploadRefused(_too_many_pixels_message(int(details[0]), int(details[1])))
     raise UploadRefused(
         {

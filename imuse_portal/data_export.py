@@ -337,7 +337,7 @@ def _change_rows(change_requests, records, choice_labels) -> list[list[Value]]:
         if text == "":
             return ""
         if model_field.is_relation:
-            return choice_labels.get(int(text), text) if text.isdigit() else text
+            return choice_labels.get(int(text), text) if text.isascii() and text.isdigit() else text
         if model_field.get_internal_type() == "BooleanField":
             return _("yes") if text == "True" else _("no")
         return text

@@ -70,7 +70,8 @@ class CourseThisYearFilter(admin.SimpleListFilter):
         if self.value() is None:
             return queryset
         value = str(self.value())
-        course = self._courses(request).filter(pk=value).first() if value.isdigit() else None
+        number = value.isascii() and value.isdigit()  # "²" is a digit to str, not to int
+        course = self._courses(request).filter(pk=value).first() if number else None
         if course is None:
             return queryset.none()
         return queryset.filter(enrolments__course=course).distinct()
@@ -379,7 +380,8 @@ class PlayedInYearFilter(admin.SimpleListFilter):
         if self.value() is None:
             return queryset
         value = str(self.value())  # the facet counts set the choices' ids, not text
-        year = self._years(request).filter(pk=value).first() if value.isdigit() else None
+        number = value.isascii() and value.isdigit()
+        year = self._years(request).filter(pk=value).first() if number else None
         if year is None:
             return queryset.none()
         return queryset.filter(

@@ -188,3 +188,16 @@ def test_pieces_filtered_by_school_year_are_those_played_in_it(world):
     assert shown(current.pk) == set()
     assert shown(other.pk) == set()  # another establishment's year finds nothing
     assert shown("2011") == set()
+
+
+@pytest.mark.parametrize(
+    "url_name, parameter",
+    [("students_student_changelist", "course"), ("students_performance_changelist", "school_year")],
+)
+def test_a_list_filter_given_a_digit_that_is_no_number_shows_nothing_not_an_error(
+    world, url_name, parameter
+):
+    url = reverse(f"admin:{url_name}")
+    for typed in ("%C2%B2", "abc", "99999999999999999999999"):  # "²" is a digit to str
+        response = client_for(world.staff_1).get(f"{url}?{parameter}={typed}")
+        assert response.status_code == 200, typed
