@@ -3,7 +3,11 @@
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
-from mailer.models import Message
+
+from accounts.models import Mail
+from accounts.tenancy import staff_scope
+
+FAILED_MAIL_STATUSES = (Mail.Status.DEFERRED, Mail.Status.FAILED)
 
 
 def locked_login_count(request) -> int:
@@ -18,5 +22,7 @@ def locked_login_count(request) -> int:
 
 
 def failed_mail_count(request) -> int:
-    """Mail deferred after failures (the outbox is shared: superusers only see it)."""
-    return Message.objects.deferred().count()
+    """Mail of the staff member's establishment that could not be sent (to be retried, or
+    given up), as the mail log says."""
+    failed = Mail.objects.filter(status__in=FAILED_MAIL_STATUSES)
+    return staff_scope(failed, request.user).count()

@@ -31,6 +31,7 @@ STAFF_ACCOUNT_PERMISSIONS = (
     "add_user",
     "change_user",
     "view_auditentry",
+    "view_mail",
 )
 
 
@@ -94,6 +95,7 @@ def temporary_password_send(*, establishment, identifier: str, email: str, login
             language=user.language,
             establishment=establishment,
             secret=True,
+            user=user,
         )
         audit.record(  # who asked is unknown (no login): the account it was mailed for
             action="accounts.password.generated",
