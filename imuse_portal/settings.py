@@ -62,6 +62,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The portal's address as families reach it, for the links of mails sent outside a page (a
 # freed seat offered to a family waiting); without it, such mails say where to go.
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# Where the source code of the version running can be had (the GNU AGPL asks it of software
+# used over a network): every page's footer links there. Empty: the portal's own Code source
+# page, which offers the running files as an archive. Set it when the version you run is
+# published elsewhere (https://git.example.org/imuse-portal/-/tree/<version>).
+SOURCE_CODE_URL = env_str("SOURCE_CODE_URL")
 
 INSTALLED_APPS = [
     # Django's admin, on the site of accounts.admin_site (the staff's two-factor login).
