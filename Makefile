@@ -13,15 +13,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## make run: install, migrate, compile translations, load the demo data and serve on 127.0.0.1:8000.
+## make run: install, migrate, compile translations, load the demo data and serve on
+## 127.0.0.1:8000 (HOST=, PORT= to change it: `make run PORT=8123`), with the mail worker.
 run: export DEBUG ?= 1
+# The links of the mails (the demo's, and those the worker sends) lead where the portal serves.
+run: export PORTAL_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
 	  else echo "gettext is not installed: using the committed translations (.mo)."; fi
-	$(PY) manage.py load_demo --url http://$(HOST):$(PORT)
+	$(PY) manage.py load_demo --url $(PORTAL_URL)
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)/ with the mail worker beside it (Ctrl+C stops both)"
+	@echo "Mails are printed below, and kept with their links in $(PORTAL_URL)/admin/accounts/mail/"
 	@$(PY) manage.py mail_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)

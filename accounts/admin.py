@@ -10,12 +10,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, urlize
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from mailer.engine import send_all
+from mailer.models import PRIORITY_DEFERRED, DontSendEntry, Message, MessageLog
 
 from accounts import audit, lockout, selectors, services
 from accounts.admin_forms import (
@@ -25,7 +28,7 @@ from accounts.admin_forms import (
 )
 from accounts.admin_lookups import SecretLookupsRefusedMixin
 from accounts.admin_readonly import ReadOnlyAdminMixin
-from accounts.models import AuditEntry, Establishment, FailedLogin, User
+from accounts.models import AuditEntry, Establishment, FailedLogin, Mail, User
 from accounts.tenancy import TenantAdminMixin
 
 
@@ -386,3 +389,151 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
         # Django's "View <name>" reads "Affichage de entrée du journal d'audit" in French.
         extra_context = {"title": gettext("Audit log entry"), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# What a secretary can tell a family of a mail that did not leave, by the kind of failure the
+# worker logged (never the server's own words, which may quote addresses).
+MAIL_FAILURES = {
+    "SMTPRecipientsRefused": _("the mail server refused the recipient's address"),
+    "SMTPSenderRefused": _("the mail server refused the establishment's sender address"),
+    "SMTPAuthenticationError": _("the portal could not log in to the mail server"),
+    "SMTPDataError": _("the mail server refused the mail"),
+}
+UNREACHABLE = ("Connection", "Timeout", "timeout", "gaierror", "OSError", "SMTPServerDisconnected")
+
+
+def mail_failure_text(failure: str) -> str:
+    """The failure the worker logged ("SMTPRecipientsRefused 550"), in the staff's words."""
+    if not failure:
+        return ""
+    kind = failure.split()[0]
+    if kind in MAIL_FAILURES:
+        return str(MAIL_FAILURES[kind])
+    if kind.startswith(UNREACHABLE) or kind == "SMTPConnectError":
+        return gettext("the mail server could not be reached")
+    return gettext("the mail could not be handed to the mail server")
+
+
+@admin.register(Mail)
+class MailAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
+    """The mail log: each mail the portal queued, to whom, about what, when, and whether it
+    left; read, filtered and searched by the staff of its establishment."""
+
+    list_display = ["shown_date", "recipient", "subject", "shown_status"]
+    list_display_links = ["shown_date", "subject"]
+    list_filter = ["status", "establishment"]
+    list_select_related = ["establishment"]
+    search_fields = ["recipient", "subject", "user__identifier"]
+    date_hierarchy = "queued_at"
+    fields = [
+        "queued_at",
+        "establishment",
+        "recipient",
+        "shown_login",
+        "subject",
+        "shown_status",
+        "attempts",
+        "last_attempt_at",
+        "shown_body",
+    ]
+    readonly_fields = fields
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return [*shown, "establishment"] if request.user.is_superuser else shown
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return [name for name in fields if name != "establishment"]
+
+    @admin.display(description=_("date"), ordering="queued_at")
+    def shown_date(self, mail):
+        return date_format(localtime(mail.queued_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("login"))
+    def shown_login(self, mail):
+        return mail.user.identifier if mail.user_id and mail.user.identifier else "—"
+
+    @admin.display(description=_("status"), ordering="status")
+    def shown_status(self, mail):
+        if mail.status == Mail.Status.SENT and mail.sent_at:
+            return gettext("Sent on %(date)s") % {
+                "date": date_format(localtime(mail.sent_at), "SHORT_DATETIME_FORMAT")
+            }
+        failure = mail_failure_text(mail.failure)
+        if failure and mail.status != Mail.Status.SENT:
+            return f"{mail.get_status_display()} ({failure})"
+        return mail.get_status_display()
+
+    @admin.display(description=_("text"))
+    def shown_body(self, mail):
+        if not mail.body:
+            return gettext(
+                "Not kept: a mail may hold a temporary password. Its subject says what it was "
+                "about."
+            )
+        # The text version, its addresses made links: a tester follows them from here.
+        # urlize escapes the text around the addresses (autoescape): the result is safe.
+        linked = mark_safe(urlize(mail.body, autoescape=True))
+        return format_html('<div class="mail-body">{}</div>', linked)
+
+
+# django-mailer's own pages: its log keeps nothing readable once a mail is sent (the mail log
+# above replaces it), and its "don't send" list is never consulted by the outbox backend.
+for mailer_model in (MessageLog, DontSendEntry):
+    if admin.site.is_registered(mailer_model):
+        admin.site.unregister(mailer_model)
+if admin.site.is_registered(Message):
+    admin.site.unregister(Message)
+
+
+@admin.register(Message)
+class OutboxAdmin(admin.ModelAdmin):
+    """The outbox (superusers: it holds every establishment's mail, temporary passwords
+    included): what waits, read only; deleted, or sent at once with the action."""
+
+    list_display = ["id", "shown_recipient", "shown_subject", "shown_added", "shown_state"]
+    date_hierarchy = "when_added"
+    actions = ["send_now"]
+    fields = ["shown_recipient", "shown_subject", "shown_added", "shown_state", "shown_text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("recipient"))
+    def shown_recipient(self, message):
+        return ", ".join(message.to_addresses) or "—"
+
+    @admin.display(description=_("subject"))
+    def shown_subject(self, message):
+        return message.subject or "—"
+
+    @admin.display(description=_("date"), ordering="when_added")
+    def shown_added(self, message):
+        return date_format(localtime(message.when_added), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("status"), ordering="priority")
+    def shown_state(self, message):
+        if message.priority != PRIORITY_DEFERRED:
+            return gettext("Waiting to be sent")
+        return ngettext(
+            "Could not be sent (retried %(count)s time)",
+            "Could not be sent (retried %(count)s times)",
+            message.retry_count,
+        ) % {"count": message.retry_count}
+
+    @admin.display(description=_("text"))
+    def shown_text(self, message):
+        email = message.email
+        return format_html("<pre>{}</pre>", email.body if email is not None else "—")
+
+    @admin.action(description=_("Send the selected mails now"), permissions=["view"])
+    def send_now(self, request, queryset):
+        send_all(queryset)
+        self.message_user(request, gettext("The selected mails were handed to the mail server."))

@@ -50,7 +50,8 @@ class AccountsConfig(AppConfig):
             admin_queue.Queue(
                 _("Mails that could not be sent"),
                 failed_mail_count,
-                "admin:mailer_message_changelist",
-                "mailer.view_message",
+                "admin:accounts_mail_changelist",
+                "accounts.view_mail",
+                "?status__in=deferred,failed",
             )
         )

@@ -5,7 +5,7 @@ from django.core.checks import Tags, Warning, register
 @register(Tags.security, deploy=True)
 def mail_is_really_sent(app_configs, **kwargs):
     """In production, mail printed on the console would put temporary passwords in the logs."""
-    backend = settings.MAILER_EMAIL_BACKEND
+    backend = settings.MAIL_DELIVERY_BACKEND
     if not settings.DEBUG and backend.endswith(("console.EmailBackend", "dummy.EmailBackend")):
         return [
             Warning(

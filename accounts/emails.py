@@ -1,19 +1,25 @@
 """Mail to families and staff: rendered in the recipient's language, queued in the outbox.
 
 ``queue_mail`` stores the message in the database (django-mailer's outbox) within the caller's
-transaction: if the change is rolled back, no mail leaves. The mail worker
-(``manage.py mail_worker``) sends it, and retries when the mail server fails.
+transaction, with its line in the mail log (``Mail``): if the change is rolled back, no mail
+leaves. The mail worker (``manage.py mail_worker``) sends it through ``LoggedDeliveryBackend``
+(which marks it sent in the log), and retries when the mail server fails
+(``defer_on_delivery_error``, which marks it deferred or failed).
 """
 
 import logging
 from datetime import timedelta
-from email.utils import formataddr
+from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.timezone import now
+
+from accounts.models import Mail
 
 logger = logging.getLogger(__name__)
 
@@ -28,27 +34,89 @@ def sender_of(establishment) -> str:
 
 
 def queue_mail(
-    *, to: str, template: str, context: dict, language: str, establishment, secret: bool = False
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    establishment,
+    secret: bool = False,
+    user=None,
 ) -> None:
-    """Queue ``emails/<template>`` (subject, text and HTML) for one recipient; ``secret`` marks
-    a mail holding a password, whose body is removed if it cannot be sent in time."""
+    """Queue ``emails/<template>`` (subject, text and HTML) for one recipient (``user``: the
+    login it is for, if any) and log it; ``secret`` marks a mail holding a password, whose body
+    is removed if it cannot be sent in time."""
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     context = {**context, "establishment": establishment}
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", {**context, "subject": subject})
+    sender = sender_of(establishment)
+    # Given now (django-mailer would give one when sending): the log finds the mail by it.
+    message_id = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or "localhost")
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
-        from_email=sender_of(establishment),
+        from_email=sender,
         to=[to],
-        headers={"Content-Language": language, **({SECRET_HEADER: "1"} if secret else {})},
+        headers={
+            "Message-ID": message_id,
+            "Content-Language": language,
+            **({SECRET_HEADER: "1"} if secret else {}),
+        },
     )
     message.attach_alternative(html, "text/html")
     # Always into the outbox, whatever EMAIL_BACKEND says (the test runner replaces it).
     message.connection = get_connection(OUTBOX_BACKEND)
     message.send()
+    Mail.objects.create(
+        establishment=establishment,
+        user=user,
+        recipient=to,
+        subject=message.subject[:255],
+        template=template,
+        message_id=message_id,
+        body=text if settings.MAIL_LOG_BODIES else "",
+    )
+
+
+def _message_id(email) -> str | None:
+    for key, value in email.extra_headers.items():
+        if key.lower() == "message-id":
+            return value
+    return None
+
+
+class LoggedDeliveryBackend(BaseEmailBackend):
+    """The mail worker's backend (``MAILER_EMAIL_BACKEND``): the real one
+    (``MAIL_DELIVERY_BACKEND``: SMTP, the console, files) sends, then each mail sent is marked
+    so in the mail log, in the worker's transaction."""
+
+    def __init__(self, fail_silently=False, **kwargs):
+        super().__init__(fail_silently=fail_silently)
+        self.delivery = get_connection(
+            settings.MAIL_DELIVERY_BACKEND, fail_silently=fail_silently, **kwargs
+        )
+
+    def open(self):
+        return self.delivery.open()
+
+    def close(self):
+        return self.delivery.close()
+
+    def send_messages(self, email_messages):
+        sent = self.delivery.send_messages(email_messages)
+        if sent:
+            ids = [_message_id(email) for email in email_messages]
+            moment = now()
+            Mail.objects.filter(message_id__in=[i for i in ids if i]).update(
+                status=Mail.Status.SENT,
+                sent_at=moment,
+                last_attempt_at=moment,
+                attempts=F("attempts") + 1,
+            )
+        return sent
 
 
 def defer_on_delivery_error(connection, message, exc):
@@ -61,6 +129,17 @@ def defer_on_delivery_error(connection, message, exc):
     failure = f"{type(exc).__name__} {getattr(exc, 'smtp_code', '')}".strip()
     MessageLog.objects.log(message, RESULT_FAILURE, log_message=failure)
     logger.warning("mail %s deferred: %s", message.pk, failure)
+    email = message.email
+    if email is not None and _message_id(email):
+        # The worker puts deferred mail back in the queue until it has been retried this often.
+        limit = settings.MAILER_EMAIL_MAX_RETRIES
+        given_up = limit is not None and message.retry_count >= limit
+        Mail.objects.filter(message_id=_message_id(email)).update(
+            status=Mail.Status.FAILED if given_up else Mail.Status.DEFERRED,
+            last_attempt_at=now(),
+            attempts=F("attempts") + 1,
+            failure=failure[:100],
+        )
     return None, "deferred"
 
 
@@ -83,5 +162,17 @@ def redact_expired_secrets() -> int:
         del email.extra_headers[SECRET_HEADER]
         message.email = email
         message.save(update_fields=["message_data"])
+        Mail.objects.filter(message_id=_message_id(email) or "").update(body="")
         redacted += 1
     return redacted
+
+
+def mail_log_erase(*, establishment_id: int, logins: list, addresses: set[str]) -> int:
+    """The mail log's lines for these logins or addresses in an establishment, deleted (an
+    erased family): who was mailed what is personal data."""
+    addresses = {address.lower() for address in addresses if address}
+    query = Q(user__in=logins)
+    for address in addresses:
+        query |= Q(recipient__iexact=address)
+    deleted, _by_model = Mail.objects.for_establishment(establishment_id).filter(query).delete()
+    return deleted

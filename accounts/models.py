@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import action_label
@@ -253,3 +254,62 @@ class FailedLogin(AccessAttempt):
 
     def __str__(self) -> str:
         return f"{User.login_shown(self.username or '')} – {self.ip_address or ''}".strip(" –")
+
+
+class Mail(models.Model):
+    """One mail the portal queued: to whom, about what, when, and what became of it, so that
+    the staff can answer "I did not get the mail". Written by ``accounts.emails.queue_mail`` in
+    the transaction of what caused it, updated by the mail worker as it sends. django-mailer's
+    own log keeps neither recipient nor subject once the body is dropped; this record keeps
+    them, and no body (a mail may hold a temporary password) but with ``MAIL_LOG_BODIES``,
+    which development turns on so that the demo's mails can be read and followed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        DEFERRED = "deferred", _("Not sent yet: will be tried again")
+        FAILED = "failed", _("Not sent: tried too many times")
+
+    establishment = models.ForeignKey(
+        Establishment,
+        verbose_name=_("establishment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    template = models.CharField(_("kind"), max_length=60, blank=True)
+    queued_at = models.DateTimeField(_("date"), default=now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The kind of failure and the server's code ("SMTPRecipientsRefused 550"), never its text:
+    # an SMTP error may quote addresses.
+    failure = models.CharField(_("last failure"), max_length=100, blank=True)
+    # The mail's Message-ID header, given when it is queued: how the worker finds this record.
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    body = models.TextField(_("text"), blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        verbose_name = _("mail")
+        verbose_name_plural = _("mail log")
+        indexes = [models.Index(fields=["establishment", "-queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient}"

@@ -8,10 +8,12 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from mailer.models import Message
 
 from accounts.lockout import cool_off_threshold, login_scope
-from accounts.models import Establishment, FailedLogin, User
+from accounts.models import Establishment, FailedLogin, Mail, User
+from accounts.tenancy import staff_scope
+
+FAILED_MAIL_STATUSES = (Mail.Status.DEFERRED, Mail.Status.FAILED)
 
 # Rows of each list of the Connexions bloquées page; a search finds the others.
 SHOWN = 200
@@ -149,5 +151,7 @@ def locked_login_count(request) -> int:
 
 
 def failed_mail_count(request) -> int:
-    """Mail deferred after failures (the outbox is shared: superusers only see it)."""
-    return Message.objects.deferred().count()
+    """Mail of the staff member's establishment that could not be sent (to be retried, or
+    given up), as the mail log says."""
+    failed = Mail.objects.filter(status__in=FAILED_MAIL_STATUSES)
+    return staff_scope(failed, request.user).count()

@@ -35,6 +35,7 @@ STAFF_ACCOUNT_PERMISSIONS = (
     "view_auditentry",
     "view_failedlogin",
     "unlock_login",
+    "view_mail",
 )
 
 
@@ -94,6 +95,7 @@ def temporary_password_send(*, establishment, identifier: str, email: str, login
             language=user.language,
             establishment=establishment,
             secret=True,
+            user=user,
         )
         audit.record(  # who asked is unknown (no login): the account it was mailed for
             action="accounts.password.generated",

@@ -22,7 +22,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
-from accounts.emails import queue_mail
+from accounts.emails import mail_log_erase, queue_mail
 from accounts.locking import locked_in_state
 from accounts.models import AuditEntry, Establishment, User
 from family import anonymisation
@@ -146,6 +146,7 @@ def family_login_send_identifier(*, guardian: Guardian, portal_url: str) -> None
         context={"guardian": guardian, "identifier": user.identifier, "portal_url": portal_url},
         language=user.language,
         establishment=guardian.establishment,
+        user=user,
     )
 
 
@@ -241,6 +242,7 @@ def mail_family(family, template: str, context: dict, *, student=None, guardian=
                 context=context,
                 language=user.language,
                 establishment=family.establishment,
+                user=user,
             )
 
 
@@ -728,8 +730,8 @@ def family_anonymise_refusals(*, family: Family) -> list[str]:
 
 def _outbox_drop(addresses: set[str]) -> int:
     """Mail still waiting in the outbox for these addresses: deleted, so that nothing is sent
-    to an erased family (a mail already sent keeps neither body nor recipient in the log:
-    ``MAILER_EMAIL_LOG_MESSAGE_DATA`` is off)."""
+    to an erased family (a mail already sent keeps neither body nor recipient in django-mailer's
+    log: ``MAILER_EMAIL_LOG_MESSAGE_DATA`` is off; the portal's mail log is erased apart)."""
     from mailer.models import Message
 
     addresses = {address.lower() for address in addresses if address}
@@ -884,6 +886,9 @@ def family_anonymise(*, family: Family, actor) -> dict[str, int]:
         "invitations": len(erased.personal["family.GuardianInvitation"]),
         **erased.counts,
         "mails_dropped": _outbox_drop(addresses),
+        "mails_unlogged": mail_log_erase(
+            establishment_id=family.establishment_id, logins=logins, addresses=addresses
+        ),
     }
     counts["audit_entries"] = _audit_redact(
         family=family, erased=erased, scrub=scrub, renamed=renamed

@@ -1,6 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from imuse_portal.source import source_code_url
+
 # The portal's menu, as in the guides: (section, label, URL name).
 MENU = [
     ("home", _("Home"), "home"),
@@ -45,4 +47,5 @@ def portal(request):
         "portal_establishment": user.establishment if family_user else None,
         "portal_menu": menu,
         "portal_section": section,
+        "source_code_url": source_code_url(),
     }

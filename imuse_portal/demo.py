@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pikepdf
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from mailer.models import Message, MessageLog
 from PIL import Image, ImageDraw
 
-from accounts.models import Establishment, User
+from accounts.models import Establishment, Mail, User
 from accounts.services import staff_group_sync, temporary_password_send
 from billing import services as billing
 from billing.models import Invoice, InvoiceLine, Ledger, PaymentMode
@@ -52,6 +54,8 @@ from students.models import (
 from students.selectors import next_lesson
 
 DEMO_PASSWORD = "Musique2024"
+# Where `manage.py runserver` serves without an address, when PORTAL_URL says nothing.
+DEFAULT_URL = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -783,19 +787,20 @@ def _waiting_list(establishment: Establishment, campaign) -> None:
     Slot.objects.filter(pk=slot.pk).update(taken=slot.capacity)  # the seat kept for him
 
 
-def _sample_mails(establishment: Establishment) -> None:
-    """One mail of each kind in the outbox, the first time only (the worker then sends them)."""
-    if Message.objects.exists() or MessageLog.objects.exists():
+def _sample_mails(establishment: Establishment, portal_url: str) -> None:
+    """One mail of each kind in the outbox, the first time only (the worker then sends them),
+    their links to the portal at ``portal_url``."""
+    if Message.objects.exists() or MessageLog.objects.exists() or Mail.objects.exists():
         return
-    portal_url = "http://127.0.0.1:8000/connexion/"
+    login_url = f"{portal_url}{reverse('accounts:login')}"
     temporary_password_send(
         establishment=establishment,
         identifier="abarre1",
         email="jeremie.abarre@example.org",
-        login_url=portal_url,
+        login_url=login_url,
     )
     martin = Guardian.objects.get(user__username=User.family_username(establishment, "bmartin1"))
-    family_login_send_identifier(guardian=martin, portal_url=portal_url)
+    family_login_send_identifier(guardian=martin, portal_url=login_url)
 
 
 def _sample_logo() -> bytes:
@@ -943,9 +948,11 @@ def _separated_parents(conservatoire: Establishment, today: datetime.date) -> No
 
 
 @transaction.atomic
-def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
-    """Create or refresh the demo portal; return the logins to print."""
+def load_demo(today: datetime.date | None = None, *, portal_url: str = "") -> list[DemoLogin]:
+    """Create or refresh the demo portal, its mails linking to ``portal_url`` (by default
+    ``PORTAL_URL``: where ``make run`` serves it); return the logins to print."""
     today = today or datetime.date.today()
+    portal_url = (portal_url or settings.PORTAL_URL or DEFAULT_URL).rstrip("/")
     conservatoire = _establishment(
         "c1",
         name="Conservatoire 1",
@@ -1015,7 +1022,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
         students=[("Chloé", datetime.date(2012, 11, 20))],
     )
     _abarre_identity(conservatoire)
-    _sample_mails(conservatoire)
+    _sample_mails(conservatoire, portal_url)
     _pending_change(conservatoire)
     secretariat1 = _staff("secretariat1", conservatoire, "Sophie", "LEROY")
     _staff("secretariat2", saint_jean, "Marc", "PETIT")

@@ -62,6 +62,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The portal's address as families reach it, for the links of mails sent outside a page (a
 # freed seat offered to a family waiting); without it, such mails say where to go.
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# Where the source code of the version running can be had (the GNU AGPL asks it of software
+# used over a network): every page's footer links there. Empty: the portal's own Code source
+# page, which offers the running files as an archive. Set it when the version you run is
+# published elsewhere (https://git.example.org/imuse-portal/-/tree/<version>).
+SOURCE_CODE_URL = env_str("SOURCE_CODE_URL")
 
 INSTALLED_APPS = [
     # Django's admin, on the site of accounts.admin_site (the staff's two-factor login).
@@ -343,11 +348,16 @@ elif EMAIL_FILE_PATH:
 else:
     _default_email_backend = "django.core.mail.backends.console.EmailBackend"
 # Every mail goes through the outbox (django-mailer): stored in the database in the same
-# transaction as the change that causes it, then sent by the mail worker with this backend.
+# transaction as the change that causes it, then sent by the mail worker with this backend
+# (MAIL_DELIVERY_BACKEND, through the one that marks each mail sent in the portal's mail log).
 EMAIL_BACKEND = "mailer.backend.DbBackend"
-MAILER_EMAIL_BACKEND = env_str("EMAIL_BACKEND", _default_email_backend)
+MAILER_EMAIL_BACKEND = "accounts.emails.LoggedDeliveryBackend"
+MAIL_DELIVERY_BACKEND = env_str("EMAIL_BACKEND", _default_email_backend)
 MAILER_USE_FILE_LOCK = False  # rows are locked in the database: several workers may run
 MAILER_EMAIL_LOG_MESSAGE_DATA = False  # a sent mail keeps no body (temporary passwords)
+# The admin's mail log keeps each mail's text in development only, so that a tester reads the
+# demo's mails there and follows their links; in production it keeps no body.
+MAIL_LOG_BODIES = DEBUG
 MAILER_ERROR_HANDLER = "accounts.emails.defer_on_delivery_error"
 MAILER_EMAIL_MAX_RETRIES = env_int("MAIL_MAX_RETRIES", 10)
 MAIL_WORKER_SLEEP = env_int("MAIL_WORKER_SLEEP", 5)

@@ -12,7 +12,7 @@ from imuse_portal.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The outbox stays on (mail is queued in the database); the worker delivers to memory.
-MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Uploaded documents, logos and rendered duplicates go to a folder of their own, removed when
 # the test session ends.
 TEST_MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")

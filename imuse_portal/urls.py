@@ -10,6 +10,10 @@ admin.site.site_title = "iMuse"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", operations.healthz, name="healthz"),
+    # The GNU AGPL's offer of the source, open to anyone (every page's footer links to it).
+    path("code-source/", views.source_code, name="source_code"),
+    path("code-source/imuse-portal.tar.gz", views.source_code_archive, name="source_archive"),
+    path("code-source/licence.txt", views.licence_text, name="licence_text"),
     path("", include("accounts.urls")),
     # Famille → My data composes every app: its views are the portal's, beside family's tabs.
     path("famille/mes-donnees/", views.my_data, name="my_data"),

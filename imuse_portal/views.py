@@ -1,17 +1,24 @@
-"""Pages that compose several apps: Accueil and the error pages."""
+"""Pages that compose several apps: Accueil, the error pages, and the source code."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from accounts.access import family_only
+from accounts.access import family_only, public
 from accounts.headers import FILE_POLICY
 from accounts.tenancy import family_id_for, get_object_for
+from accounts.views import safe_next
 from family.models import Family
 from family.selectors import guardian_for_user
 from imuse_portal.data_export import family_data
+from imuse_portal.source import archive_name, running_version, source_archive, source_code_url
 from reenrolment.selectors import open_campaign_for, request_states
 from students.selectors import students_for
 
@@ -95,4 +102,53 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No request context: the failure may come from the database the context processors use.
-    return HttpResponseServerError(render_to_string("500.html"))
+    return HttpResponseServerError(
+        render_to_string("500.html", {"source_code_url": source_code_url()})
+    )
+
+
+def _start_page(user) -> str:
+    if getattr(user, "is_family", False):
+        return reverse("home")
+    return reverse("admin:index") if user.is_staff else reverse("accounts:login")
+
+
+@public
+@require_safe
+def source_code(request):
+    """Code source: the licence, the version running, and its source to download."""
+    archive = source_archive()
+    return render(
+        request,
+        "source_code.html",
+        {
+            "page_title": _("Source code"),
+            "version": running_version(),
+            "archive_name": archive_name(),
+            "archive_size": len(archive),
+            "published_at": settings.SOURCE_CODE_URL,
+            "back_url": safe_next(request, request.GET.get("next"), _start_page(request.user)),
+        },
+    )
+
+
+@public
+@require_safe
+def source_code_archive(request):
+    """The running version's source, as a .tar.gz (built once per process)."""
+    response = HttpResponse(source_archive(), content_type="application/gzip")
+    response["Content-Disposition"] = content_disposition_header(True, archive_name())
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_POLICY
+    return response
+
+
+@public
+@require_safe
+def licence_text(request):
+    """The licence's full text (the LICENSE file), as plain text."""
+    text = (Path(settings.BASE_DIR) / "LICENSE").read_bytes()
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_POLICY
+    return response

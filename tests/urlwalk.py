@@ -136,6 +136,8 @@ NOT_PAGES = {
     "accessibility:shortcuts",
     "accessibility:help_download",
     "healthz",
+    "source_archive",
+    "licence_text",
 }
 
 

@@ -158,7 +158,12 @@ def test_pages_link_to_help_site_map_and_statement(world):
     for user, url in ((None, "accessibility:plan"), (world.family_a.user, "home")):
         tree = lxml.html.fromstring(client_for(user).get(reverse(url)).content)
         links = [a.text_content().strip() for a in tree.xpath("//footer//a")]
-        assert links == ["Aide - Accessibilité", "Plan", "Déclaration d'accessibilité"]
+        assert links == [
+            "Aide - Accessibilité",
+            "Plan",
+            "Déclaration d'accessibilité",
+            "Code source",
+        ]
 
 
 def test_the_site_maps_tab_links_lead_to_that_tab_of_the_chosen_student(world):

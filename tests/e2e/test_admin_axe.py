@@ -17,10 +17,6 @@ KNOWN: dict[tuple[str, str], str] = {
         "Django's two-box widget of a group's permissions (SelectFilter2) puts an aria-label "
         "on its help icon, a plain span."
     ),
-    ("label", "/admin/mailer/"): (
-        "django-mailer's own admin pages (the outbox, superuser only): the two boxes of a "
-        "date-and-time field share one label."
-    ),
 }
 
 

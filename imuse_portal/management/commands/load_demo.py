@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from imuse_portal.demo import DEMO_PASSWORD, load_demo
+from imuse_portal.demo import DEFAULT_URL, DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
@@ -15,8 +15,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--url",
-            default="http://127.0.0.1:8000",
-            help="The address the portal is served on, for the printed logins.",
+            default="",
+            help="The address the portal is served on, for the printed logins and the links "
+            f"of the demo's mails (default: PORTAL_URL, else {DEFAULT_URL}).",
         )
 
     def handle(self, *args, force: bool = False, url: str = "", **options):
@@ -25,10 +26,10 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like a real installation, where demo accounts with a "
                 "known password must not exist. Use --force only on a test server."
             )
-        logins = load_demo()
+        url = (url or settings.PORTAL_URL or DEFAULT_URL).rstrip("/")
+        logins = load_demo(portal_url=url)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("")
-        url = url.rstrip("/")
         self.stdout.write(f"Families: {url}/  (choose the Site, then log in)")
         for login in logins:
             if login.where == "portal":
@@ -38,3 +39,7 @@ class Command(BaseCommand):
             if login.where == "admin":
                 self.stdout.write(f"  {login.establishment:32} {login.login:14} {login.who}")
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "The demo's mails are printed by the mail worker (EMAIL_FILE_PATH: in files) and, "
+            f"with DEBUG on, readable with their links in {url}/admin/accounts/mail/"
+        )
