@@ -419,6 +419,11 @@ class MailAdmin(ReadOnlyAdminMixin, TenantAdminMixin, admin.ModelAdmin):
     """The mail log: each mail the portal queued, to whom, about what, when, and whether it
     left; read, filtered and searched by the staff of its establishment."""
 
+    def changelist_view(self, request, extra_context=None):
+        # Django's "Select mail to view" reads "Sélectionnez l'objet mail à afficher".
+        extra_context = {"title": gettext("Mail log"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     list_display = ["shown_date", "recipient", "subject", "shown_status"]
     list_display_links = ["shown_date", "subject"]
     list_filter = ["status", "establishment"]

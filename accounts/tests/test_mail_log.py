@@ -63,8 +63,8 @@ def test_a_secretary_reads_to_whom_what_when_and_whether_a_mail_left(world):
     text = page(response).text
     for heading in ("Date", "Destinataire", "Objet", "État"):
         assert heading in text
-    assert "Journal des mails" in text
-    assert "unavailable" not in text
+    assert "Journal des mails" in text and "1 mail" in text
+    assert "unavailable" not in text and "objet mail" not in text and "1 journal" not in text
     (sent,) = rows(response)
     assert world.family_a.user.email in sent and SUBJECT in sent
     assert re.search(r"Envoyé le \d\d/\d\d/\d{4} \d\d:\d\d", sent), sent
