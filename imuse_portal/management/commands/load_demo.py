@@ -40,6 +40,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {login.establishment:32} {login.login:14} {login.who}")
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
         self.stdout.write(
-            "The demo's mails are printed by the mail worker (EMAIL_FILE_PATH: in files) and, "
-            f"with DEBUG on, readable with their links in {url}/admin/accounts/mail/"
+            "The demo's mails are printed on the console by the mail worker (or written to "
+            "files when EMAIL_FILE_PATH is set) and, with DEBUG on, kept with their links in "
+            f"{url}/admin/accounts/mail/"
         )
