@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import subprocess
 import tarfile
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from django.conf import settings
 from django.urls import reverse
 
 VERSION = "2026.12"
+
+logger = logging.getLogger(__name__)
 
 # What the archive holds, from the project's folder: its code, templates, static files,
 # translations, tests and documentation; never what an installation adds beside them (the
@@ -51,9 +54,14 @@ SOURCE_PATHS = (
     "templates",
     "tests",
 )
-# Left out wherever they are: caches, compiled files, and what might hold a secret.
-SKIPPED_FOLDERS = {"__pycache__", ".pytest_cache", ".ruff_cache", "node_modules"}
-SKIPPED_SUFFIXES = {".pyc", ".pyo", ".sqlite3", ".env", ".pem", ".key", ".swp", ".log"}
+# Only files of these kinds, or of these names, go in (an allow-list: a .env, a database, a
+# key or a backup left in a folder never does), and never from a dot folder but .ci.
+SOURCE_SUFFIXES = {
+    ".py", ".html", ".txt", ".md", ".css", ".js", ".map", ".po", ".mo", ".toml", ".ini",
+    ".ttf", ".svg", ".png", ".jpg", ".jpeg", ".pdf", ".json", ".xml", ".lua", ".in",
+}  # fmt: skip
+SOURCE_NAMES = {"LICENSE", "Makefile", "run", ".gitignore"}
+SKIPPED_FOLDERS = {"__pycache__", "node_modules"}
 
 
 @dataclass(frozen=True)
@@ -97,23 +105,36 @@ def source_code_url() -> str:
     return settings.SOURCE_CODE_URL or reverse("source_code")
 
 
+def is_source(relative: Path) -> bool:
+    """Whether a file (relative to the project's folder) belongs in the archive."""
+    parts = relative.parts
+    if not parts or parts[0] not in SOURCE_PATHS or SKIPPED_FOLDERS & set(parts):
+        return False
+    if any(part.startswith(".") for part in parts if part not in {".ci", ".gitignore"}):
+        return False
+    return relative.suffix.lower() in SOURCE_SUFFIXES or relative.name in SOURCE_NAMES
+
+
 def source_files() -> list[Path]:
-    """The files of the archive, relative to the project's folder, in order."""
+    """The files of the archive, relative to the project's folder, in order: in a checkout,
+    those git tracks (what the project publishes); else those of the source folders."""
     base = Path(settings.BASE_DIR)
-    found = []
-    for name in SOURCE_PATHS:
-        path = base / name
-        candidates = [path] if path.is_file() else sorted(path.rglob("*"))
-        for candidate in candidates:
-            relative = candidate.relative_to(base)
-            if (
-                candidate.is_file()
-                and not candidate.is_symlink()
-                and not SKIPPED_FOLDERS & set(relative.parts)
-                and candidate.suffix not in SKIPPED_SUFFIXES
-            ):
-                found.append(relative)
-    return found
+    tracked = _git("ls-files", "-z") if (base / ".git").exists() else None
+    if tracked is not None:
+        candidates = [Path(name) for name in tracked.split("\0") if name]
+    else:
+        candidates = []
+        for name in SOURCE_PATHS:
+            path = base / name
+            found = [path] if path.is_file() else sorted(path.rglob("*"))
+            candidates += [candidate.relative_to(base) for candidate in found]
+    return sorted(
+        relative
+        for relative in candidates
+        if is_source(relative)
+        and (base / relative).is_file()
+        and not (base / relative).is_symlink()
+    )
 
 
 def archive_name() -> str:
@@ -128,9 +149,13 @@ def source_archive() -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         for relative in source_files():
-            info = archive.gettarinfo(base / relative, arcname=f"{folder}/{relative}")
-            info.uid = info.gid = 0
-            info.uname = info.gname = ""
-            with (base / relative).open("rb") as content:
-                archive.addfile(info, content)
+            try:
+                info = archive.gettarinfo(base / relative, arcname=f"{folder}/{relative}")
+                info.uid = info.gid = 0
+                info.uname = info.gname = ""
+                with (base / relative).open("rb") as content:
+                    archive.addfile(info, content)
+            except OSError:
+                # Unreadable by the portal's user: left out, the page still answers.
+                logger.warning("source archive: %s could not be read", relative)
     return buffer.getvalue()

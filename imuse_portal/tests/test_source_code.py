@@ -142,3 +142,32 @@ def test_a_published_address_replaces_the_page_in_every_footer(world, settings):
         assert links["Code source"] == settings.SOURCE_CODE_URL
     text = page(Client().get(PAGE)).text
     assert f"Il est aussi publié à l'adresse : {settings.SOURCE_CODE_URL}" in text
+
+
+def test_files_an_installation_adds_beside_the_code_never_go_in(tmp_path, settings):
+    """Without git (a copy of the release), only source kinds of files are taken: an
+    environment file, a database and its journal, a key or a backup left in a source folder
+    stay out."""
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "imuse_portal").mkdir()
+    (tmp_path / "manage.py").write_text("# the manager")
+    (tmp_path / "imuse_portal" / "settings.py").write_text("# settings")
+    planted = [
+        "imuse_portal/.env",
+        "imuse_portal/.env.production",
+        ".env",
+        "db.sqlite3-wal",
+        "imuse_portal/db.sqlite3-journal",
+        "imuse_portal/id_rsa",
+        "imuse_portal/settings.py.bak",
+        "imuse_portal/settings.py~",
+        "imuse_portal/.coverage",
+        "accounts/.secret/key.py",
+    ]
+    for name in planted:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("SECRET_KEY=…")
+    assert [str(path) for path in source.source_files()] == [
+        "imuse_portal/settings.py",
+        "manage.py",
+    ]
