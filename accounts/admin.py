@@ -17,8 +17,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from mailer.engine import send_all
-from mailer.models import PRIORITY_DEFERRED, DontSendEntry, Message, MessageLog
+from mailer.models import PRIORITY_DEFERRED, PRIORITY_HIGH, DontSendEntry, Message, MessageLog
 
 from accounts import audit, lockout, selectors, services
 from accounts.admin_forms import (
@@ -28,6 +27,7 @@ from accounts.admin_forms import (
 )
 from accounts.admin_lookups import SecretLookupsRefusedMixin
 from accounts.admin_readonly import ReadOnlyAdminMixin
+from accounts.emails import SECRET_HEADER
 from accounts.models import AuditEntry, Establishment, FailedLogin, Mail, User
 from accounts.tenancy import TenantAdminMixin
 
@@ -536,9 +536,25 @@ class OutboxAdmin(admin.ModelAdmin):
     @admin.display(description=_("text"))
     def shown_text(self, message):
         email = message.email
-        return format_html("<pre>{}</pre>", email.body if email is not None else "—")
+        if email is None:
+            return "—"
+        if any(key.lower() == SECRET_HEADER.lower() for key in email.extra_headers):
+            # A temporary password still valid: nobody reads it here, a superuser included.
+            return gettext("Not shown: this mail holds a temporary password.")
+        return format_html("<pre>{}</pre>", email.body)
 
     @admin.action(description=_("Send the selected mails now"), permissions=["view"])
     def send_now(self, request, queryset):
-        send_all(queryset)
-        self.message_user(request, gettext("The selected mails were handed to the mail server."))
+        # Put first in the queue, not sent from here: an unreachable mail server would hold
+        # this page for the connection's time-out, once per mail.
+        count = queryset.update(priority=PRIORITY_HIGH)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d mail goes first in the queue: the mail worker sends it within a minute.",
+                "%(count)d mails go first in the queue: the mail worker sends them within a "
+                "minute.",
+                count,
+            )
+            % {"count": count},
+        )

@@ -14,6 +14,7 @@ from email.utils import formataddr, make_msgid, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -69,7 +70,14 @@ def queue_mail(
     message.attach_alternative(html, "text/html")
     # Always into the outbox, whatever EMAIL_BACKEND says (the test runner replaces it).
     message.connection = get_connection(OUTBOX_BACKEND)
-    message.send()
+    # The outbox row and its log line together: a worker sending in between, or a failed
+    # second insert, would leave a line forever "waiting" or a mail sent with no line.
+    with transaction.atomic():
+        message.send()
+        _log_line(establishment, user, to, message, template, message_id, text)
+
+
+def _log_line(establishment, user, to, message, template, message_id, text) -> None:
     Mail.objects.create(
         establishment=establishment,
         user=user,

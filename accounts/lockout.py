@@ -16,6 +16,7 @@ address and browser), so that staff see and lift both in one place (``accounts.a
 """
 
 import hmac
+import ipaddress
 import math
 from datetime import datetime
 
@@ -29,7 +30,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Establishment, User
 
@@ -39,14 +40,24 @@ ADDRESS = "address"
 
 
 def client_ip(request) -> str:
-    """The address failures and rate limits count against."""
+    """The address failures and rate limits count against: an IPv4 address, or an IPv6
+    address's /64 network (one subscriber's, who may use any of its 2^64 addresses)."""
+    address = request.META.get("REMOTE_ADDR") or ""
     if settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
-            return hops[-1]
-    # A unix socket gives no address: count such requests together rather than fail.
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+            address = hops[-1]
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        # A unix socket gives no address: count such requests together rather than fail.
+        return "0.0.0.0"
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:  # ::ffff:192.0.2.1, an IPv4 client
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
 
 
 def client_str(username, ip_address, user_agent, path_info, request) -> str:
@@ -83,20 +94,29 @@ def cool_off_threshold() -> datetime:
     return now() - settings.AXES_COOLOFF_TIME
 
 
+def _codes() -> list[str]:
+    return list(Establishment.objects.values_list("code", flat=True))
+
+
 def login_scope(username: str | None) -> str | None:
     """Which logins' failures count together against an address: an establishment's code
-    for its families' logins (``c1`` for ``c1:abarre1``), "" for staff usernames."""
+    for its families' logins (``c1`` for ``c1:abarre1``), "" for everything else (staff
+    usernames, and whatever is typed on the admin's login, "z9:x" included: made-up codes
+    never make groups of their own)."""
     if not username:
         return None
     code, colon, _identifier = username.partition(":")
-    return code if colon else ""
+    return code if colon and code in _codes() else ""
 
 
 def scope_filter(scope: str) -> Q:
     """The failure records of the logins of ``scope`` (``login_scope``)."""
     if scope:
         return Q(username__startswith=f"{scope}:")
-    return Q(username__isnull=False) & ~Q(username__contains=":")
+    families = Q(pk__in=[])
+    for code in _codes():
+        families |= Q(username__startswith=f"{code}:")
+    return Q(username__isnull=False) & ~families
 
 
 def address_failures(ip_address: str | None, username: str | None, since: datetime) -> int:
@@ -143,6 +163,7 @@ def block_notice(request, *, staff: bool = False) -> dict:
     """The heading and the message of a blocked login attempt (``staff``: on the admin's
     login page, where the portal's administrator lifts blocks)."""
     minutes = lockout_minutes()
+    duration = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
     if getattr(request, "login_block", LOGIN) == ADDRESS:
         who = (
             _("the portal's administrator can also unblock it.")
@@ -154,24 +175,24 @@ def block_notice(request, *, staff: bool = False) -> dict:
             "message": _(
                 "Too many failed logins came from your network (the Internet address you may "
                 "share with a school, a workplace or a mobile operator): logging in from it is "
-                "blocked for at most %(minutes)d minutes, whatever the identifier. Try again "
+                "blocked for at most %(duration)s, whatever the identifier. Try again "
                 "later or from another network; %(who)s"
             )
-            % {"minutes": minutes, "who": who},
+            % {"duration": duration, "who": who},
         }
     if staff:
         message = _(
             "Too many failed attempts: logging in with this username is blocked for "
-            "%(minutes)d minutes. Try again later; the portal's administrator can also unlock it."
+            "%(duration)s. Try again later; the portal's administrator can also unlock it."
         )
     else:
         message = _(
             "Too many failed attempts: logging in with this identifier is blocked for "
-            "%(minutes)d minutes. Try again later; your establishment can also unlock it."
+            "%(duration)s. Try again later; your establishment can also unlock it."
         )
     return {
         "title": _("This identifier is blocked for now"),
-        "message": message % {"minutes": minutes},
+        "message": message % {"duration": duration},
     }
 
 

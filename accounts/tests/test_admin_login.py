@@ -85,3 +85,15 @@ def test_family_logins_typed_on_the_admin_login_count_against_the_address(world)
         },
     )
     assert response.status_code == 429
+
+
+def test_made_up_codes_on_the_admin_login_count_together_against_the_address(world):
+    """Made-up codes (":u1", "z9:u") are no family login: they count with the staff
+    usernames, not in groups of their own that would never reach the limit."""
+    for n in range(14):
+        assert admin_attempt(f":u{n}", "Wrong1234", ip="10.23.0.1")[1].status_code == 200
+        assert admin_attempt(f"z{n}:u", "Wrong1234", ip="10.23.0.1")[1].status_code == 200
+    assert admin_attempt("inconnu", "Wrong1234", ip="10.23.0.1")[1].status_code == 200
+    # The 30th failure blocks the address.
+    assert admin_attempt("c1:u", "Wrong1234", ip="10.23.0.1")[1].status_code != 429
+    assert admin_attempt("z99:u", "Wrong1234", ip="10.23.0.1")[1].status_code == 429

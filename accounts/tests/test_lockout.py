@@ -165,3 +165,12 @@ def test_the_admin_home_counts_the_locked_logins_of_the_establishment(world):
         "Mails non envoyés"
         in client_for(world.superuser).get(reverse("admin:index")).content.decode()
     )
+
+
+def test_an_ipv6_subscriber_counts_as_one_address_whatever_its_last_64_bits(world):
+    """One /64 network is one subscriber's: changing address inside it gets no new tries."""
+    for n in range(29):
+        assert attempt(world, f"inconnu{n}", ip=f"2001:db8:1:2::{n + 1:x}").status_code == 200
+    assert attempt(world, "inconnu29", ip="2001:db8:1:2:ffff::1").status_code == 429
+    # Another subscriber (another /64) logs in.
+    assert attempt(world, password="Musique2024", ip="2001:db8:1:3::1").status_code == 302

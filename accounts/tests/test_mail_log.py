@@ -144,3 +144,22 @@ def test_anonymising_a_family_erases_its_lines_of_the_log(world):
     settle(world)
     family_anonymise(family=world.family_a.family, actor=world.staff_1)
     assert list(Mail.objects.values_list("recipient", flat=True)) == [world.family_b.user.email]
+
+
+def test_the_outbox_never_shows_a_temporary_password_and_sends_nothing_from_the_page(world):
+    from mailer.models import PRIORITY_HIGH, Message
+
+    ask_for_a_password(world)
+    waiting = Message.objects.get()
+    admin = client_for(world.superuser)
+    shown = page(admin.get(reverse("admin:mailer_message_change", args=[waiting.pk]))).text
+    assert "ce mail contient un mot de passe temporaire" in shown
+    assert "Mot de passe provisoire" not in shown and "Identifiant :" not in shown
+    response = admin.post(
+        reverse("admin:mailer_message_changelist"),
+        {"action": "send_now", "_selected_action": [waiting.pk]},
+        follow=True,
+    )
+    assert "1 mail passe en tête de la file" in page(response).text
+    assert not mail.outbox  # handed to the worker, not sent while the page waits
+    assert Message.objects.get().priority == PRIORITY_HIGH
