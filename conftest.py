@@ -75,6 +75,8 @@ DEBIAN_PACKAGES = {
     "pg_dump": "postgresql-client-15",
     "pg_restore": "postgresql-client-15",
     "wrk": "wrk",
+    "git": "git",  # the Code source page's version and its test
+    "make": "make",  # make run's test
 }
 
 
