@@ -1,6 +1,6 @@
 """Settings of the families' portal, driven by the environment.
 
-Every variable read here is listed in README.md (Configuration). Development runs with
+Every variable read here is listed in docs/operations.md (Configuration). Development runs with
 ``DEBUG=1`` and the embedded SQLite file; production sets ``DEBUG=0``, ``SECRET_KEY``,
 ``ALLOWED_HOSTS``, ``DATABASE_URL`` and the SMTP variables.
 """
@@ -152,8 +152,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
 ):
     # Parameters sent apart from the query, and a query a connection runs again prepared
     # (from its second run): PostgreSQL then plans it once per connection. Planning a page's
-    # joins took longer than running them; a course sheet went from 28 to 20 ms (README,
-    # Performance). Off (0) behind a pooler in transaction mode, which cannot keep them.
+    # joins took longer than running them; a course sheet went from 28 to 20 ms
+    # (docs/operations.md, Performance). Off (0) behind a pooler in transaction mode, which
+    # cannot keep them.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
     )
@@ -425,7 +426,8 @@ PERMISSIONS_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
-    # Only behind a reverse proxy that sets this header itself (README, Deployment).
+    # Only behind a reverse proxy that sets this header itself (docs/operations.md,
+    # Production deployment).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

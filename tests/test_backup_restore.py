@@ -1,4 +1,4 @@
-"""The README's backup and restore, tried: the database of a working portal dumped with
+"""The backup and restore of docs/operations.md, tried: the database of a working portal dumped with
 ``pg_dump --format=custom``, restored with ``pg_restore --no-owner --role=…`` into a new
 database, every table holds the same rows, no migration is left to apply, and the portal
 started on the restored database answers ``/healthz`` and shows a family its invoices.

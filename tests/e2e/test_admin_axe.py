@@ -1,7 +1,7 @@
 """axe-core on the Django admin pages the staff use: the home with its queues, and every list,
 add form and change form, in French (those only a superuser opens, as a superuser). What
 comes from the admin pages of Django or of a library, on superuser-only pages, is listed in
-``KNOWN`` (rule, pages) with its reason, and in the README; anything else fails, and so does
+``KNOWN`` (rule, pages) with its reason, and in docs/features.md; anything else fails, and so does
 a listed violation that no longer occurs."""
 
 from collections import defaultdict
